@@ -1,0 +1,62 @@
+/* addr.h - IPv4/IPv6 addresses and prefixes, MAC addresses, port ranges. */
+#ifndef BUNRI_ADDR_H
+#define BUNRI_ADDR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ADDR_STRLEN	64	/* enough for "ffff:...:ffff/128" */
+#define MAC_STRLEN	18	/* "xx:xx:xx:xx:xx:xx" + NUL */
+
+/*
+ * An address or a prefix.  IPv4 lives in a[0..3], network byte order;
+ * plen is 32 (v4) or 128 (v6) for a single address.
+ */
+struct addr {
+	uint8_t		family;		/* AF_INET or AF_INET6 */
+	uint8_t		plen;
+	uint8_t		a[16];
+};
+
+struct mac {
+	uint8_t		b[6];
+};
+
+/* An inclusive destination port range; a single port has lo == hi. */
+struct portrange {
+	uint16_t	lo;
+	uint16_t	hi;
+};
+
+enum addr_parse_rc {
+	ADDR_OK = 0,
+	ADDR_SYNTAX = -1,	/* not an address or prefix at all */
+	ADDR_HOSTBITS = -2,	/* prefix has bits set past its length */
+	ADDR_BADLEN = -3,	/* prefix length out of range */
+};
+
+/* Parse a single address ("192.0.2.1", "2001:db8::1"); no prefix length. */
+int	 addr_parse(const char *, struct addr *);
+/* Parse "ADDR/LEN" or a plain address (taken as a full-length prefix). */
+int	 prefix_parse(const char *, struct addr *);
+/* Full-length prefix: a single address. */
+bool	 addr_is_host(const struct addr *);
+int	 addr_maxlen(int family);
+/* pfx contains a (a may itself be a prefix: then all of it). */
+bool	 prefix_contains(const struct addr *pfx, const struct addr *a);
+bool	 prefix_overlap(const struct addr *, const struct addr *);
+bool	 addr_eq(const struct addr *, const struct addr *);
+/* "192.0.2.1" for a host, "192.0.2.0/24" for a prefix. Returns buf. */
+const char *addr_fmt(const struct addr *, char *buf, size_t len);
+/* Total order (family, bytes, plen) for sorting and searching. */
+int	 addr_cmp(const struct addr *, const struct addr *);
+
+int	 mac_parse(const char *, struct mac *);
+const char *mac_fmt(const struct mac *, char *buf, size_t len);
+bool	 mac_eq(const struct mac *, const struct mac *);
+int	 mac_cmp(const struct mac *, const struct mac *);
+
+bool	 portrange_contains(const struct portrange *, size_t n, uint16_t port);
+
+#endif
