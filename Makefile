@@ -51,7 +51,7 @@ CTL_OBJ	:= $(CTL_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/check_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-PROGS	:= $(B)/bunrid $(B)/bunrictl
+PROGS	:= $(B)/bunrictl $(if $(wildcard daemon/bunrid.c),$(B)/bunrid)
 
 .PHONY: all deps check unit install clean demo bench
 all: deps

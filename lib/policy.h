@@ -65,8 +65,9 @@ struct host {
 	struct mac	 mac;
 	struct addr	*addrs;		/* full-length, v4 and v6 */
 	size_t		 naddrs;
-	struct srcloc	 loc;
+	struct srcloc	 loc;		/* the host's group */
 	struct srcloc	 mac_loc;
+	struct srcloc	 addrs_loc;
 	size_t		 index;		/* in zone->hosts */
 };
 
@@ -82,7 +83,11 @@ struct zone {
 	enum unknown_hosts unknown;
 	struct host	*hosts;
 	size_t		 nhosts;
-	struct srcloc	 loc;
+	struct srcloc	 loc;		/* the zone's group */
+	struct srcloc	 ifaces_loc;
+	struct srcloc	 nets_loc;
+	struct srcloc	 attached_loc;
+	struct srcloc	 unknown_loc;
 	size_t		 index;		/* in policy->zones */
 };
 
@@ -111,7 +116,9 @@ struct flow {
 	char		*approval;	/* may be NULL */
 	bool		 has_expires;
 	time_t		 expires;	/* not allowed from this instant on */
-	struct srcloc	 loc;
+	struct srcloc	 loc;		/* the flow's group */
+	struct srcloc	 from_loc, to_loc, proto_loc, ports_loc;
+	struct srcloc	 sanitize_loc, expires_loc;
 	size_t		 index;		/* in policy->flows */
 };
 
@@ -130,6 +137,8 @@ struct gateway_conf {
 	size_t		 nadmin_from;
 	uint16_t	*admin_ports;	/* TCP */
 	size_t		 nadmin_ports;
+	struct srcloc	 loc;		/* the gateway group */
+	struct srcloc	 admin_loc;
 };
 
 struct monitor_conf {
