@@ -68,7 +68,7 @@ struct host {
 	struct srcloc	 loc;		/* the host's group */
 	struct srcloc	 mac_loc;
 	struct srcloc	 addrs_loc;
-	size_t		 index;		/* in zone->hosts */
+	size_t		 index;		/* position in the zone's hosts list */
 };
 
 struct zone {
@@ -88,7 +88,7 @@ struct zone {
 	struct srcloc	 nets_loc;
 	struct srcloc	 attached_loc;
 	struct srcloc	 unknown_loc;
-	size_t		 index;		/* in policy->zones */
+	size_t		 index;		/* position in policy->zones (also isolation flags) */
 };
 
 enum ep_kind {
@@ -119,7 +119,7 @@ struct flow {
 	struct srcloc	 loc;		/* the flow's group */
 	struct srcloc	 from_loc, to_loc, proto_loc, ports_loc;
 	struct srcloc	 sanitize_loc, expires_loc;
-	size_t		 index;		/* in policy->flows */
+	size_t		 index;		/* position in the file's flows list (messages) */
 };
 
 struct span {
