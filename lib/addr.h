@@ -38,8 +38,14 @@ enum addr_parse_rc {
 
 /* Parse a single address ("192.0.2.1", "2001:db8::1"); no prefix length. */
 int	 addr_parse(const char *, struct addr *);
-/* Parse "ADDR/LEN" or a plain address (taken as a full-length prefix). */
+/*
+ * Parse "ADDR/LEN" or a plain address (taken as a full-length prefix).
+ * On ADDR_HOSTBITS the struct is still filled with the bits as written,
+ * so the caller can suggest the network: prefix_mask() it.
+ */
 int	 prefix_parse(const char *, struct addr *);
+/* Clear the bits past plen ("192.0.2.1/26" -> "192.0.2.0/26"). */
+void	 prefix_mask(struct addr *);
 /* Full-length prefix: a single address. */
 bool	 addr_is_host(const struct addr *);
 int	 addr_maxlen(int family);
