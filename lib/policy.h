@@ -162,6 +162,8 @@ struct alerts_conf {
 	unsigned	 checkpoint;	/* seconds between stats checkpoints */
 };
 
+struct decide_index;
+
 struct policy {
 	int		 version;
 	struct gateway_conf gw;
@@ -175,6 +177,7 @@ struct policy {
 	size_t		 nfiles;
 	uint8_t		 sha256[32];	/* of the policy text as read */
 	struct policy_index *idx;	/* lookup tables, built by policy_index() */
+	struct decide_index *didx;	/* flows by zone pair, built by decide_index() */
 };
 
 /* Defaults of the contract (config.md). */
@@ -194,6 +197,8 @@ struct policy {
 
 /* Frees everything the loader allocated; NULL is a no-op. */
 void	 policy_free(struct policy *);
+/* Frees p->didx (decide.h); policy_free() calls it.  NULL is a no-op. */
+void	 decide_index_free(struct decide_index *);
 
 /*
  * Build the lookup tables below; the loader calls it once the model is
