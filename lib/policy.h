@@ -195,7 +195,10 @@ struct policy {
 #define DEF_FLOW_TIMEOUT	300
 #define DEF_ADMIN_PORT		22
 
-/* Frees everything the loader allocated; NULL is a no-op. */
+/*
+ * Frees everything the loader allocated, the struct itself included; NULL
+ * is a no-op.  Safe on a partly built model (NULL fields, zero counts).
+ */
 void	 policy_free(struct policy *);
 /* Frees p->didx (decide.h); policy_free() calls it.  NULL is a no-op. */
 void	 decide_index_free(struct decide_index *);
@@ -206,7 +209,12 @@ void	 decide_index_free(struct decide_index *);
  */
 int	 policy_index(struct policy *);
 
-/* Lookups; all borrow from the policy and return NULL when nothing fits. */
+/*
+ * Lookups; all borrow from the policy and return NULL when nothing fits.
+ * With the index they take O(log n); without one (a model built by hand)
+ * they scan, with the same results.  Among duplicates the first in model
+ * order wins.
+ */
 struct zone	*policy_zone_by_name(const struct policy *, const char *);
 struct zone	*policy_zone_of_iface(const struct policy *, const char *ifname);
 /* Longest-prefix match over all zones' networks: a /0 catch-all yields. */
@@ -217,8 +225,16 @@ struct host	*policy_host_by_addr(const struct policy *, const struct addr *);
 struct host	*zone_host_by_name(const struct zone *, const char *);
 struct flow	*policy_flow_by_id(const struct policy *, const char *);
 
-/* Does the endpoint cover this single address? */
+/*
+ * Does the endpoint cover this single address?  Without the policy a zone
+ * is plain prefix containment in its networks, so "internet" (0.0.0.0/0)
+ * also covers an lgwan address.  endpoint_contains_in() uses ownership by
+ * longest match instead: a zone, and a zone:CIDR, cover only the addresses
+ * policy_zone_of_addr() gives to that zone; a host covers its addresses.
+ */
 bool	 endpoint_contains(const struct endpoint *, const struct addr *);
+bool	 endpoint_contains_in(const struct policy *, const struct endpoint *,
+	    const struct addr *);
 /* "lgwan:mail-gw", "mgmt", "internet:203.0.113.0/24". Returns buf. */
 const char *endpoint_fmt(const struct endpoint *, char *buf, size_t len);
 
