@@ -1,0 +1,45 @@
+/* conf_rules_int.h - helpers shared by the cross-setting checks (lib/conf_rules*.c only). */
+#ifndef BUNRI_CONF_RULES_INT_H
+#define BUNRI_CONF_RULES_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "diag.h"
+#include "policy.h"
+
+/* Enough for "zones[4294967295].hosts[4294967295].addresses" and an id. */
+#define RULES_PATHLEN	192
+/* "flows[3] (F-007)": ids are cut so a message stays one readable line. */
+#define RULES_IDMAX	64
+
+/*
+ * Append a message at `loc`, or at `fallback` when the loader had no line
+ * for the setting itself (a default, or a key that was absent).
+ */
+void	 rules_diag(struct diags *, enum diag_sev, const struct srcloc *loc,
+	    const struct srcloc *fallback, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
+
+/* "flows[3] (F-007)" */
+const char *rules_flow_path(const struct flow *, char *buf, size_t len);
+/* "zones[0].hosts[2]" */
+const char *rules_host_path(const struct host *, char *buf, size_t len);
+/* "lgwan:mail-gw", "mgmt", "internet:203.0.113.0/24" */
+const char *rules_ep_str(const struct endpoint *, char *buf, size_t len);
+/* The zone's name, or "?" when the loader could not read it. */
+const char *rules_zname(const struct zone *);
+
+/* Is either endpoint of the flow in a zone of this kind? */
+bool	 rules_flow_touches(const struct flow *, enum zone_kind);
+/* Does the flow join a zone of kind a with one of kind b (either way)? */
+bool	 rules_flow_joins(const struct flow *, enum zone_kind, enum zone_kind);
+
+/* The three parts of conf_rules_check(). */
+void	 rules_structure(const struct policy *, struct diags *);
+void	 rules_networks(const struct policy *, struct diags *);
+void	 rules_separation(const struct policy *, struct diags *);
+void	 rules_warnings(const struct policy *, time_t now, struct diags *);
+
+#endif

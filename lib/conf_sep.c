@@ -1,0 +1,358 @@
+/* conf_sep.c - separation rules 1-4 of config.md (rule 5 is default deny itself). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf_rules_int.h"
+
+/*
+ * Rule 5 (mgmt is separated like any zone) needs no check here: nothing
+ * in the model or the decision grants a zone kind an implicit flow, so a
+ * mgmt zone is reachable only through listed flows like every other.
+ */
+
+#define MN_MAX_PORTS	1024	/* a wider range is not "listed ports" */
+
+static const struct srcloc *
+ep_loc(const struct flow *f, const struct endpoint *e)
+{
+	return e == &f->from ? &f->from_loc : &f->to_loc;
+}
+
+static bool
+is_kind(const struct endpoint *e, enum zone_kind k)
+{
+	return e->zone != NULL && e->zone->kind == k;
+}
+
+/* Rule 1: My Number never meets the Internet, in either direction. */
+static bool
+rule1(const struct flow *f, struct diags *d)
+{
+	const struct endpoint *mn, *in;
+	char		 a[RULES_PATHLEN];
+
+	if (!rules_flow_joins(f, ZK_MYNUMBER, ZK_INTERNET))
+		return false;
+	mn = is_kind(&f->from, ZK_MYNUMBER) ? &f->from : &f->to;
+	in = mn == &f->from ? &f->to : &f->from;
+	rules_diag(d, DIAG_ERROR, ep_loc(f, in), &f->loc,
+	    "%s: flow between mynumber zone \"%s\" and internet zone \"%s\" "
+	    "is forbidden in either direction; My Number systems must never "
+	    "be connected to the Internet, remove the flow",
+	    rules_flow_path(f, a, sizeof(a)), rules_zname(mn->zone),
+	    rules_zname(in->zone));
+	return true;
+}
+
+static const struct host *
+host_of_addr(const struct zone *z, const struct addr *a)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < z->nhosts; i++)
+		for (j = 0; j < z->hosts[i].naddrs; j++)
+			if (addr_eq(&z->hosts[i].addrs[j], a))
+				return &z->hosts[i];
+	return NULL;
+}
+
+/* Rule 2, the My Number side: a registered host whose MAC is known. */
+static void
+rule2_mn_side(const struct flow *f, const struct endpoint *e, struct diags *d)
+{
+	const struct host *h;
+	char		 a[RULES_PATHLEN], s[ADDR_STRLEN], hp[RULES_PATHLEN];
+
+	rules_flow_path(f, a, sizeof(a));
+	switch (e->kind) {
+	case EP_ZONE:
+		if (e->zone->nhosts > 0 && e->zone->hosts[0].name != NULL)
+			rules_diag(d, DIAG_ERROR, ep_loc(f, e), &f->loc,
+			    "%s: mynumber flow must name a registered host, "
+			    "not the whole zone \"%s\"; name one host, e.g. "
+			    "\"%s:%s\"", a, rules_zname(e->zone),
+			    rules_zname(e->zone), e->zone->hosts[0].name);
+		else
+			rules_diag(d, DIAG_ERROR, ep_loc(f, e), &f->loc,
+			    "%s: mynumber flow must name a registered host, "
+			    "not the whole zone \"%s\"; register the host "
+			    "(name, mac, addresses) in the zone and name it",
+			    a, rules_zname(e->zone));
+		break;
+	case EP_PREFIX:
+		addr_fmt(&e->prefix, s, sizeof(s));
+		h = addr_is_host(&e->prefix) ?
+		    host_of_addr(e->zone, &e->prefix) : NULL;
+		if (h != NULL && h->name != NULL)
+			rules_diag(d, DIAG_ERROR, ep_loc(f, e), &f->loc,
+			    "%s: mynumber flow must name a registered host, "
+			    "not the address \"%s\"; name it as \"%s:%s\"",
+			    a, s, rules_zname(e->zone), h->name);
+		else
+			rules_diag(d, DIAG_ERROR, ep_loc(f, e), &f->loc,
+			    "%s: mynumber flow must name a registered host, "
+			    "not the %s \"%s\"; register the host (name, mac, "
+			    "addresses) in zone \"%s\" and name it", a,
+			    addr_is_host(&e->prefix) ? "address" : "network",
+			    s, rules_zname(e->zone));
+		break;
+	case EP_HOST:
+		h = e->host;
+		/* A malformed MAC was reported by the parser already. */
+		if (h == NULL || h->has_mac || h->mac_loc.line != 0)
+			break;
+		rules_diag(d, DIAG_ERROR, ep_loc(f, e), &f->loc,
+		    "%s: mynumber flow must name a host with a registered "
+		    "MAC; \"%s:%s\" has none, add mac to %s", a,
+		    rules_zname(e->zone), h->name != NULL ? h->name : "?",
+		    rules_host_path(h, hp, sizeof(hp)));
+		break;
+	}
+}
+
+/* Rule 2, the other side: one host or one address, nothing wider. */
+static void
+rule2_peer_side(const struct flow *f, const struct endpoint *e,
+    struct diags *d)
+{
+	char		 a[RULES_PATHLEN], s[ADDR_STRLEN];
+
+	rules_flow_path(f, a, sizeof(a));
+	if (e->kind == EP_ZONE)
+		rules_diag(d, DIAG_ERROR, ep_loc(f, e), &f->loc,
+		    "%s: mynumber flow must name a host or a single address "
+		    "on its other side, not the whole zone \"%s\"; name the "
+		    "one system it talks to, e.g. \"%s:HOST\"", a,
+		    rules_zname(e->zone), rules_zname(e->zone));
+	else if (e->kind == EP_PREFIX && !addr_is_host(&e->prefix))
+		rules_diag(d, DIAG_ERROR, ep_loc(f, e), &f->loc,
+		    "%s: mynumber flow must name a host or a single address "
+		    "on its other side, not the network \"%s:%s\"; name the "
+		    "one system it talks to", a, rules_zname(e->zone),
+		    addr_fmt(&e->prefix, s, sizeof(s)));
+}
+
+/* Rule 2: pinned on MAC, address and application protocol (port). */
+static void
+rule2(const struct flow *f, struct diags *d)
+{
+	char		 a[RULES_PATHLEN];
+	size_t		 i;
+
+	if (is_kind(&f->from, ZK_MYNUMBER))
+		rule2_mn_side(f, &f->from, d);
+	else
+		rule2_peer_side(f, &f->from, d);
+	if (is_kind(&f->to, ZK_MYNUMBER))
+		rule2_mn_side(f, &f->to, d);
+	else
+		rule2_peer_side(f, &f->to, d);
+
+	rules_flow_path(f, a, sizeof(a));
+	if (f->proto != PROTO_TCP && f->proto != PROTO_UDP) {
+		rules_diag(d, DIAG_ERROR, &f->proto_loc, &f->loc,
+		    "%s: mynumber flow must be tcp or udp, not %s; My Number "
+		    "flows are pinned to listed ports", a,
+		    proto_name(f->proto));
+		return;
+	}
+	if (f->nports == 0)
+		rules_diag(d, DIAG_ERROR, &f->ports_loc, &f->loc,
+		    "%s: mynumber flow must list its ports; add ports = "
+		    "[ PORT ]", a);
+	for (i = 0; i < f->nports; i++) {
+		const struct portrange *r = &f->ports[i];
+
+		if ((unsigned)r->hi - r->lo + 1 <= MN_MAX_PORTS)
+			continue;
+		rules_diag(d, DIAG_ERROR, &f->ports_loc, &f->loc,
+		    "%s: mynumber flow must list its ports, not the range "
+		    "%u-%u (%u ports); list the ports the application uses",
+		    a, r->lo, r->hi, (unsigned)r->hi - r->lo + 1);
+	}
+}
+
+/* Rule 4: LGWAN and the Internet meet only through a 無害化 method. */
+static void
+rule4(const struct flow *f, struct diags *d)
+{
+	char		 a[RULES_PATHLEN];
+
+	if (!rules_flow_joins(f, ZK_LGWAN, ZK_INTERNET) ||
+	    f->sanitize != SAN_NONE)
+		return;
+	rules_diag(d, DIAG_ERROR, &f->loc, NULL,
+	    "%s: flow between lgwan and internet must name sanitize; add "
+	    "sanitize = \"mail-text\", \"screen-transfer\" or "
+	    "\"file-sanitize\" (the 無害化 method that makes it acceptable)",
+	    rules_flow_path(f, a, sizeof(a)));
+}
+
+/* --- rule 3: no two-hop path My Number -> peer -> Internet -------------- */
+
+/* Flows with the Internet, grouped by the zone of their other endpoint. */
+struct inet_index {
+	size_t		*start;		/* nzones + 1 offsets into fl */
+	const struct flow **fl;
+};
+
+static const struct endpoint *
+inet_other(const struct flow *f)
+{
+	if (is_kind(&f->from, ZK_INTERNET) && !is_kind(&f->to, ZK_INTERNET))
+		return &f->to;
+	if (is_kind(&f->to, ZK_INTERNET) && !is_kind(&f->from, ZK_INTERNET))
+		return &f->from;
+	return NULL;
+}
+
+static int
+inet_index_build(const struct policy *p, struct inet_index *ix)
+{
+	const struct endpoint *e;
+	size_t		*fill, i;
+
+	ix->start = calloc(p->nzones + 1, sizeof(*ix->start));
+	ix->fl = calloc(p->nflows + 1, sizeof(*ix->fl));
+	fill = calloc(p->nzones + 1, sizeof(*fill));
+	if (ix->start == NULL || ix->fl == NULL || fill == NULL) {
+		free(ix->start);
+		free(ix->fl);
+		free(fill);
+		return -1;
+	}
+	for (i = 0; i < p->nflows; i++)
+		if ((e = inet_other(&p->flows[i])) != NULL)
+			ix->start[e->zone->index + 1]++;
+	for (i = 0; i < p->nzones; i++)
+		ix->start[i + 1] += ix->start[i];
+	for (i = 0; i < p->nflows; i++)
+		if ((e = inet_other(&p->flows[i])) != NULL)
+			ix->fl[ix->start[e->zone->index] +
+			    fill[e->zone->index]++] = &p->flows[i];
+	free(fill);
+	return 0;
+}
+
+/* The peer of a My Number flow: a whole zone, a host, or a prefix. */
+struct peer {
+	const struct endpoint *ep;
+	const struct host *host;	/* also when named by its address */
+};
+
+static bool
+host_in_prefix(const struct host *h, const struct addr *pfx)
+{
+	size_t	 i;
+
+	for (i = 0; i < h->naddrs; i++)
+		if (prefix_contains(pfx, &h->addrs[i]))
+			return true;
+	return false;
+}
+
+/* Does the Internet flow's endpoint e (same zone as the peer) reach it? */
+static bool
+peer_reached(const struct peer *pr, const struct endpoint *e)
+{
+	if (pr->ep->kind == EP_ZONE || e->kind == EP_ZONE)
+		return true;
+	if (pr->host != NULL) {
+		if (e->kind == EP_HOST)
+			return e->host == pr->host;
+		return host_in_prefix(pr->host, &e->prefix);
+	}
+	/* The peer is an unregistered address or network. */
+	if (e->kind == EP_HOST)
+		return e->host != NULL && host_in_prefix(e->host,
+		    &pr->ep->prefix);
+	return prefix_overlap(&pr->ep->prefix, &e->prefix);
+}
+
+static void
+rule3_flow(const struct policy *p, const struct flow *mf,
+    const struct inet_index *ix, bool *done, struct diags *d)
+{
+	struct peer	 pr;
+	const struct endpoint *pe;
+	size_t		 i, zi;
+	char		 a[RULES_PATHLEN], b[RULES_PATHLEN], c[RULES_PATHLEN];
+	char		 m[RULES_PATHLEN];
+
+	if (is_kind(&mf->from, ZK_MYNUMBER) == is_kind(&mf->to, ZK_MYNUMBER))
+		return;
+	pe = is_kind(&mf->from, ZK_MYNUMBER) ? &mf->to : &mf->from;
+	pr.ep = pe;
+	pr.host = pe->kind == EP_HOST ? pe->host :
+	    pe->kind == EP_PREFIX && addr_is_host(&pe->prefix) ?
+	    host_of_addr(pe->zone, &pe->prefix) : NULL;
+	zi = pe->zone->index;
+	for (i = ix->start[zi]; i < ix->start[zi + 1]; i++) {
+		const struct flow *f = ix->fl[i];
+		const struct endpoint *e = inet_other(f);
+		const struct endpoint *in = e == &f->from ? &f->to : &f->from;
+
+		if (done[f - p->flows] || !peer_reached(&pr, e))
+			continue;
+		done[f - p->flows] = true;
+		rules_diag(d, DIAG_ERROR, ep_loc(f, e), &f->loc,
+		    "%s: flow between \"%s\" and internet zone \"%s\" reaches "
+		    "\"%s\", the peer of mynumber flow %s at line %d; a peer "
+		    "of My Number must not have any flow with the Internet "
+		    "(no two-hop path), remove one of the two flows",
+		    rules_flow_path(f, a, sizeof(a)),
+		    rules_ep_str(e, b, sizeof(b)), rules_zname(in->zone),
+		    rules_ep_str(pe, c, sizeof(c)),
+		    rules_flow_path(mf, m, sizeof(m)), mf->loc.line);
+	}
+}
+
+static void
+rule3(const struct policy *p, const bool *skip, struct diags *d)
+{
+	struct inet_index ix;
+	bool		*done;
+	size_t		 i;
+
+	if (p->nflows == 0 || inet_index_build(p, &ix) == -1)
+		return;
+	if ((done = calloc(p->nflows, sizeof(*done))) == NULL)
+		goto out;
+	/* One message per Internet flow, naming the first peer it reaches. */
+	for (i = 0; i < p->nflows; i++)
+		if (!skip[i] && rules_flow_touches(&p->flows[i], ZK_MYNUMBER))
+			rule3_flow(p, &p->flows[i], &ix, done, d);
+	free(done);
+out:
+	free(ix.start);
+	free(ix.fl);
+}
+
+void
+rules_separation(const struct policy *p, struct diags *d)
+{
+	bool	*skip;
+	size_t	 i;
+
+	if ((skip = calloc(p->nflows + 1, sizeof(*skip))) == NULL)
+		return;
+	for (i = 0; i < p->nflows; i++) {
+		const struct flow *f = &p->flows[i];
+
+		if (f->from.zone == NULL || f->to.zone == NULL ||
+		    f->from.zone == f->to.zone) {
+			skip[i] = true;		/* reported as structure */
+			continue;
+		}
+		if (rule1(f, d)) {
+			skip[i] = true;
+			continue;
+		}
+		if (rules_flow_touches(f, ZK_MYNUMBER))
+			rule2(f, d);
+		rule4(f, d);
+	}
+	rule3(p, skip, d);
+	free(skip);
+}
