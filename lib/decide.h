@@ -85,4 +85,13 @@ const char *decision_fmt(const struct policy *, const struct pkt_meta *,
 
 const char *verdict_reason_name(enum verdict_reason);
 
+/*
+ * Group the flows by zone pair and index them by address, so decide()
+ * costs O(log n) on policies with 100,000 flows instead of a scan.  Call it
+ * once on a loaded policy (idempotent); without it decide() gives the same
+ * answers by scanning.  Returns -1 only when out of memory (p->didx stays
+ * NULL, decide() still works).
+ */
+int	 decide_index(struct policy *);
+
 #endif

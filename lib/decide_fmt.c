@@ -1,0 +1,401 @@
+/* decide_fmt.c - a decision in words, for bunrictl explain and alerts. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "decide.h"
+#include "decide_index.h"
+
+/* An append-only buffer that truncates instead of overflowing. */
+struct sbuf {
+	char	*p;
+	size_t	 len;
+	size_t	 off;
+};
+
+static void sb_printf(struct sbuf *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (b->off + 1 >= b->len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(b->p + b->off, b->len - b->off, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	b->off += (size_t)n;
+	if (b->off >= b->len)
+		b->off = b->len - 1;
+}
+
+/* The flows of a zone pair, in policy order, through the index if built. */
+struct pair_iter {
+	const struct policy *p;
+	const struct zone *from, *to;
+	const struct didx_pair *pr;
+	size_t	 i;
+};
+
+static void
+pair_iter_init(struct pair_iter *it, const struct policy *p,
+    const struct zone *from, const struct zone *to)
+{
+	memset(it, 0, sizeof(*it));
+	it->p = p;
+	it->from = from;
+	it->to = to;
+	if (p->didx != NULL)
+		it->pr = didx_pair_find(p->didx, from->index, to->index);
+}
+
+static const struct flow *
+pair_iter_next(struct pair_iter *it)
+{
+	const struct flow *f;
+
+	if (it->p->didx != NULL)
+		return it->pr != NULL && it->i < it->pr->nall ?
+		    it->pr->all[it->i++] : NULL;
+	while (it->i < it->p->nflows) {
+		f = &it->p->flows[it->i++];
+		if (f->from.zone == it->from && f->to.zone == it->to)
+			return f;
+	}
+	return NULL;
+}
+
+static void
+sb_ports(struct sbuf *b, const struct flow *f)
+{
+	size_t i;
+
+	sb_printf(b, "%s", proto_name(f->proto));
+	if (f->proto != PROTO_TCP && f->proto != PROTO_UDP)
+		return;
+	for (i = 0; i < f->nports && i < 8; i++) {
+		sb_printf(b, "%s%u", i == 0 ? " " : ", ", f->ports[i].lo);
+		if (f->ports[i].hi != f->ports[i].lo)
+			sb_printf(b, "-%u", f->ports[i].hi);
+	}
+	if (i < f->nports)
+		sb_printf(b, ", ... (%zu ranges)", f->nports);
+}
+
+static void
+sb_pkt_service(struct sbuf *b, const struct pkt_meta *m)
+{
+	sb_printf(b, "%s", proto_name((enum proto)m->proto) != NULL ?
+	    proto_name((enum proto)m->proto) : "protocol");
+	if (m->proto == PROTO_TCP || m->proto == PROTO_UDP)
+		sb_printf(b, " %u", m->dport);
+	else if (proto_name((enum proto)m->proto) == NULL)
+		sb_printf(b, " %u", m->proto);
+}
+
+/* "F-010 (mynumber:juki -> lgwan:chukan-gw)" */
+static void
+sb_flow(struct sbuf *b, const struct flow *f)
+{
+	char e1[128], e2[128];
+
+	sb_printf(b, "%s (%s -> %s)", f->id,
+	    endpoint_fmt(&f->from, e1, sizeof(e1)),
+	    endpoint_fmt(&f->to, e2, sizeof(e2)));
+}
+
+static void
+sb_addr(struct sbuf *b, const struct addr *a)
+{
+	char s[ADDR_STRLEN];
+
+	sb_printf(b, "%s", addr_fmt(a, s, sizeof(s)));
+}
+
+static void
+sb_mac(struct sbuf *b, const struct mac *m)
+{
+	char s[MAC_STRLEN];
+
+	sb_printf(b, "%s", mac_fmt(m, s, sizeof(s)));
+}
+
+/* "lgwan:198.51.100.25 (host mail-gw)" */
+static void
+sb_where(struct sbuf *b, const struct policy *p, const struct zone *z,
+    const struct addr *a)
+{
+	const struct host *h = policy_host_by_addr(p, a);
+
+	sb_printf(b, "%s:", z != NULL ? z->name : "?");
+	sb_addr(b, a);
+	if (h != NULL)
+		sb_printf(b, " (host %s)", h->name);
+}
+
+static void
+sb_ingress(struct sbuf *b, const struct pkt_meta *m, const struct zone *z)
+{
+	if (m->iface != NULL && m->zone == NULL)
+		sb_printf(b, "on %s (zone %s)", m->iface, z->name);
+	else
+		sb_printf(b, "in zone %s", z->name);
+}
+
+static void
+sb_time(struct sbuf *b, time_t t)
+{
+	struct tm tm;
+	char s[64];
+
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(s, sizeof(s), "%Y-%m-%d %H:%M %z", &tm) == 0)
+		sb_printf(b, "@%lld", (long long)t);
+	else
+		sb_printf(b, "%s", s);
+}
+
+static void
+fmt_spoofed(struct sbuf *b, const struct policy *p, const struct pkt_meta *m,
+    const struct decision *d)
+{
+	const struct zone *az = policy_zone_of_addr(p, &m->src);
+
+	sb_addr(b, &m->src);
+	if (az != NULL)
+		sb_printf(b, " belongs to zone %s but arrived ", az->name);
+	else
+		sb_printf(b, " is in no zone's networks but arrived ");
+	sb_ingress(b, m, d->src_zone);
+}
+
+static void
+fmt_mac_not_bound(struct sbuf *b, const struct pkt_meta *m,
+    const struct decision *d)
+{
+	const struct host *h = d->mac_host;
+	size_t i;
+
+	if (h != NULL) {
+		sb_printf(b, "MAC ");
+		sb_mac(b, &m->mac);
+		sb_printf(b, " is registered to %s:%s, bound to ",
+		    h->zone->name, h->name);
+		for (i = 0; i < h->naddrs && i < 4; i++) {
+			sb_printf(b, "%s", i ? ", " : "");
+			sb_addr(b, &h->addrs[i]);
+		}
+		if (i < h->naddrs)
+			sb_printf(b, ", ...");
+		sb_printf(b, "; not ");
+		sb_addr(b, &m->src);
+		return;
+	}
+	h = d->addr_host;
+	sb_addr(b, &m->src);
+	sb_printf(b, " is bound to %s:%s (MAC ", h->zone->name, h->name);
+	sb_mac(b, &h->mac);
+	sb_printf(b, "), but came from unregistered MAC ");
+	sb_mac(b, &m->mac);
+}
+
+/* Endpoints of f the other way round: only replies pass this way. */
+static const struct flow *
+reverse_flow(const struct policy *p, const struct pkt_meta *m,
+    const struct decision *d)
+{
+	struct pair_iter it;
+	const struct flow *f;
+
+	pair_iter_init(&it, p, d->dst_zone, d->src_zone);
+	while ((f = pair_iter_next(&it)) != NULL)
+		if (endpoint_contains(&f->from, &m->dst) &&
+		    endpoint_contains(&f->to, &m->src))
+			return f;
+	return NULL;
+}
+
+static void
+fmt_reverse(struct sbuf *b, const struct policy *p, const struct pkt_meta *m,
+    const struct decision *d)
+{
+	const struct flow *f = reverse_flow(p, m, d);
+
+	if (f == NULL)
+		return;
+	sb_printf(b, "; flow ");
+	sb_flow(b, f);
+	sb_printf(b, " allows the other direction: connections must be "
+	    "opened from %s", d->dst_zone->name);
+}
+
+static void
+fmt_no_flow(struct sbuf *b, const struct policy *p, const struct pkt_meta *m,
+    const struct decision *d)
+{
+	struct pair_iter it;
+	const struct flow *f;
+	size_t n = 0;
+
+	sb_printf(b, "nothing is allowed from %s to %s", d->src_zone->name,
+	    d->dst_zone->name);
+	pair_iter_init(&it, p, d->src_zone, d->dst_zone);
+	while ((f = pair_iter_next(&it)) != NULL && n < 3) {
+		sb_printf(b, n++ == 0 ? " (expired: " : ", ");
+		sb_printf(b, "%s on ", f->id);
+		sb_time(b, f->expires);
+	}
+	if (n > 0)
+		sb_printf(b, ")");
+	fmt_reverse(b, p, m, d);
+}
+
+static void
+fmt_wrong_host(struct sbuf *b, const struct policy *p,
+    const struct pkt_meta *m, const struct decision *d)
+{
+	struct pair_iter it;
+	size_t n = 0;
+
+	sb_printf(b, "no flow from ");
+	sb_where(b, p, d->src_zone, &m->src);
+	sb_printf(b, " to ");
+	sb_where(b, p, d->dst_zone, &m->dst);
+	if (d->flow != NULL) {
+		sb_printf(b, "; nearest: flow ");
+		sb_flow(b, d->flow);
+		sb_printf(b, " allows ");
+		sb_ports(b, d->flow);
+	}
+	pair_iter_init(&it, p, d->src_zone, d->dst_zone);
+	while (pair_iter_next(&it) != NULL)
+		n++;
+	if (n > 1)
+		sb_printf(b, " (%zu flows for %s -> %s)", n, d->src_zone->name,
+		    d->dst_zone->name);
+	fmt_reverse(b, p, m, d);
+}
+
+/* wrong port, wrong protocol, flow expired */
+static void
+fmt_near_miss(struct sbuf *b, const struct pkt_meta *m,
+    const struct decision *d)
+{
+	sb_printf(b, "flow ");
+	sb_flow(b, d->flow);
+	if (d->reason == VR_EXPIRED) {
+		sb_printf(b, " allowed ");
+		sb_ports(b, d->flow);
+		sb_printf(b, " until ");
+		sb_time(b, d->flow->expires);
+		return;
+	}
+	sb_printf(b, " allows ");
+	sb_ports(b, d->flow);
+	sb_printf(b, ", not ");
+	sb_pkt_service(b, m);
+}
+
+static void
+fmt_blocked(struct sbuf *b, const struct policy *p, const struct pkt_meta *m,
+    const struct decision *d)
+{
+	switch (d->reason) {
+	case VR_NO_ZONE_IFACE:
+		sb_printf(b, "no zone for interface: %s is not an interface "
+		    "of any zone", m->iface != NULL ? m->iface : "(none)");
+		break;
+	case VR_ZONE_ISOLATED:
+		/* the source zone is checked before the destination is known */
+		if (d->dst_zone == NULL)
+			sb_printf(b, "zone isolated: source zone %s is isolated",
+			    d->src_zone->name);
+		else
+			sb_printf(b, "zone isolated: destination zone %s is "
+			    "isolated", d->dst_zone->name);
+		sb_printf(b, " (bunrictl restore ZONE lifts it)");
+		break;
+	case VR_SPOOFED:
+		sb_printf(b, "spoofed source: ");
+		fmt_spoofed(b, p, m, d);
+		break;
+	case VR_WRONG_ZONE_MAC:
+		sb_printf(b, "host in wrong zone: MAC ");
+		sb_mac(b, &m->mac);
+		sb_printf(b, " is registered to %s:%s but was seen ",
+		    d->mac_host->zone->name, d->mac_host->name);
+		sb_ingress(b, m, d->src_zone);
+		break;
+	case VR_MAC_NOT_BOUND:
+		sb_printf(b, "MAC not bound to this address: ");
+		fmt_mac_not_bound(b, m, d);
+		break;
+	case VR_UNKNOWN_HOST:
+		sb_printf(b, "unknown host: MAC ");
+		sb_mac(b, &m->mac);
+		sb_printf(b, " (source ");
+		sb_addr(b, &m->src);
+		sb_printf(b, ") is not a registered host of zone %s "
+		    "(unknown_hosts = %s)", d->src_zone->name,
+		    unknown_hosts_name(d->src_zone->unknown));
+		break;
+	case VR_NO_ZONE_DST:
+		sb_printf(b, "no zone for destination: ");
+		sb_addr(b, &m->dst);
+		sb_printf(b, " is in no zone's networks");
+		break;
+	case VR_NO_FLOW:
+		sb_printf(b, "no flow between these zones: ");
+		fmt_no_flow(b, p, m, d);
+		break;
+	case VR_WRONG_HOST:
+		sb_printf(b, "wrong host: ");
+		fmt_wrong_host(b, p, m, d);
+		break;
+	case VR_WRONG_PROTO:
+		sb_printf(b, "wrong protocol: ");
+		fmt_near_miss(b, m, d);
+		break;
+	case VR_WRONG_PORT:
+		sb_printf(b, "wrong port: ");
+		fmt_near_miss(b, m, d);
+		break;
+	case VR_EXPIRED:
+		sb_printf(b, "flow expired: ");
+		fmt_near_miss(b, m, d);
+		break;
+	case VR_FLOW:
+	case VR_INTRA_ZONE:
+		sb_printf(b, "%s", verdict_reason_name(d->reason));
+		break;
+	}
+}
+
+const char *
+decision_fmt(const struct policy *p, const struct pkt_meta *m,
+    const struct decision *d, char *buf, size_t len)
+{
+	struct sbuf b = { buf, len, 0 };
+
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	if (d->allowed && d->reason == VR_FLOW && d->flow != NULL)
+		sb_printf(&b, "allowed by %s (%s)", d->flow->id,
+		    d->flow->reason != NULL ? d->flow->reason : "");
+	else if (d->allowed && d->reason == VR_INTRA_ZONE)
+		sb_printf(&b, "allowed: inside zone %s (not an inter-zone "
+		    "crossing)", d->src_zone->name);
+	else if (d->allowed)
+		sb_printf(&b, "allowed");
+	else {
+		sb_printf(&b, "blocked: ");
+		fmt_blocked(&b, p, m, d);
+	}
+	return buf;
+}
