@@ -48,6 +48,7 @@ policy_free(struct policy *p)
 	if (p == NULL)
 		return;
 	policy_index_free(p->idx);
+	decide_index_free(p->didx);
 	free(p->gw.name);
 	free(p->gw.control_socket);
 	free(p->gw.state_dir);
