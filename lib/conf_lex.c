@@ -1,0 +1,200 @@
+/* conf_lex.c - a tiny pre-lexer of libconfig syntax that guards libconfig itself. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "conf.h"
+#include "conf_lex.h"
+
+const char *
+lex_at_include(const char *s, const char *e)
+{
+	static const char kw[] = "@include";
+	size_t n = sizeof(kw) - 1;
+
+	while (s < e && (*s == ' ' || *s == '\t'))
+		s++;
+	if ((size_t)(e - s) < n || memcmp(s, kw, n) != 0)
+		return NULL;
+	return s + n;
+}
+
+/* Nesting seen by the structure check; NULL when only the state matters. */
+struct nest {
+	int		 depth;
+	char		 kind[CONF_MAX_DEPTH + 2];	/* '{', '(', '[' */
+	unsigned	 keys[CONF_MAX_DEPTH + 2];
+	int		 err;		/* 1: too deep, 2: too many keys */
+};
+
+static void
+nest_char(struct nest *n, char c)
+{
+	switch (c) {
+	case '{': case '(': case '[':
+		if (n->depth >= CONF_MAX_DEPTH) {
+			n->err = 1;
+			return;
+		}
+		n->depth++;
+		n->kind[n->depth] = c;
+		n->keys[n->depth] = 0;
+		break;
+	case '}': case ')': case ']':
+		if (n->depth > 0)	/* unbalanced: libconfig says so */
+			n->depth--;
+		break;
+	case '=': case ':':
+		/* Only a group (or the top level) holds named settings. */
+		if (n->depth == 0 || n->kind[n->depth] == '{')
+			if (++n->keys[n->depth] > CONF_MAX_GROUP_KEYS)
+				n->err = 2;
+		break;
+	}
+}
+
+static void
+lex_run(enum lx_state *st, struct nest *n, const char *s, const char *e)
+{
+	while (s < e && (n == NULL || n->err == 0)) {
+		switch (*st) {
+		case LX_CODE:
+			if (*s == '#' || (*s == '/' && s + 1 < e && s[1] == '/'))
+				return;		/* comment to the end of the line */
+			if (*s == '/' && s + 1 < e && s[1] == '*') {
+				*st = LX_BLOCK;
+				s += 2;
+				continue;
+			}
+			if (*s == '"')
+				*st = LX_STRING;
+			else if (n != NULL)
+				nest_char(n, *s);
+			break;
+		case LX_STRING:
+			if (*s == '\\' && s + 1 < e) {
+				s += 2;
+				continue;
+			}
+			if (*s == '"')
+				*st = LX_CODE;
+			break;
+		case LX_BLOCK:
+			if (*s == '*' && s + 1 < e && s[1] == '/') {
+				*st = LX_CODE;
+				s += 2;
+				continue;
+			}
+			break;
+		}
+		s++;
+	}
+}
+
+void
+lex_line(enum lx_state *st, const char *s, const char *e)
+{
+	lex_run(st, NULL, s, e);
+}
+
+/* Length of the valid UTF-8 sequence at s, or 0. */
+static size_t
+utf8_len(const unsigned char *s, size_t avail)
+{
+	uint32_t c;
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, c = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, c = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, c = s[0] & 0x07;
+	else
+		return 0;
+	if (avail < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	/* overlong forms, UTF-16 surrogates, past U+10FFFF */
+	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+		return 0;
+	return n;
+}
+
+int
+lex_check_bytes(const char *buf, size_t len, const char *file,
+    struct diags *d)
+{
+	const unsigned char *s = (const unsigned char *)buf;
+	size_t i = 0, n;
+	int line = 1;
+
+	while (i < len) {
+		if (s[i] == '\n') {
+			line++;
+			i++;
+			continue;
+		}
+		if (s[i] == '\0') {
+			diag_add(d, DIAG_ERROR, file, line,
+			    "NUL byte in the file; a policy is plain text");
+			return -1;
+		}
+		if ((n = utf8_len(s + i, len - i)) == 0) {
+			diag_add(d, DIAG_ERROR, file, line,
+			    "invalid UTF-8 (byte 0x%02x); save the file as UTF-8",
+			    s[i]);
+			return -1;
+		}
+		i += n;
+	}
+	return 0;
+}
+
+int
+lex_check_structure(const struct conf_text *t, struct diags *d)
+{
+	struct nest n;
+	enum lx_state st = LX_CODE;
+	const char *s = t->buf, *end = t->buf + t->len, *e;
+	size_t file;
+	int line = 1, fline;
+
+	memset(&n, 0, sizeof(n));
+	n.kind[0] = '{';
+	for (; s < end; s = e, line++) {
+		if ((e = memchr(s, '\n', end - s)) != NULL)
+			e++;
+		else
+			e = end;
+		if (st == LX_CODE && lex_at_include(s, e) != NULL) {
+			/* Expansion left one: libconfig must never see it. */
+			conf_text_where(t, line, &file, &fline);
+			diag_add(d, DIAG_ERROR, t->files[file], fline,
+			    "@include: not expanded; put each @include on a "
+			    "line of its own, outside strings and comments");
+			return -1;
+		}
+		lex_run(&st, &n, s, e);
+		if (n.err == 0)
+			continue;
+		conf_text_where(t, line, &file, &fline);
+		if (n.err == 1)
+			diag_add(d, DIAG_ERROR, t->files[file], fline,
+			    "nesting deeper than %d levels of ( { [; a policy "
+			    "needs at most 5", CONF_MAX_DEPTH);
+		else
+			diag_add(d, DIAG_ERROR, t->files[file], fline,
+			    "more than %d settings in one group; a policy "
+			    "group holds a handful", CONF_MAX_GROUP_KEYS);
+		return -1;
+	}
+	return 0;
+}
