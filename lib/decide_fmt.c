@@ -90,12 +90,20 @@ sb_ports(struct sbuf *b, const struct flow *f)
 static void
 sb_pkt_service(struct sbuf *b, const struct pkt_meta *m)
 {
-	sb_printf(b, "%s", proto_name((enum proto)m->proto) != NULL ?
-	    proto_name((enum proto)m->proto) : "protocol");
-	if (m->proto == PROTO_TCP || m->proto == PROTO_UDP)
-		sb_printf(b, " %u", m->dport);
-	else if (proto_name((enum proto)m->proto) == NULL)
-		sb_printf(b, " %u", m->proto);
+	switch (m->proto) {
+	case PROTO_TCP:
+	case PROTO_UDP:
+		sb_printf(b, "%s %u", proto_name((enum proto)m->proto),
+		    m->dport);
+		break;
+	case PROTO_ICMP:
+	case PROTO_ICMPV6:
+		sb_printf(b, "%s", proto_name((enum proto)m->proto));
+		break;
+	default:
+		sb_printf(b, "protocol %u", m->proto);
+		break;
+	}
 }
 
 /* "F-010 (mynumber:juki -> lgwan:chukan-gw)" */

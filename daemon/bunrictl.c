@@ -1,0 +1,180 @@
+/* bunrictl.c - the operator's tool: global options and the command table. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "ctl.h"
+
+/*
+ * Commands other helpers write in their own ctl_<cmd>.c are referenced
+ * weakly, so bunrictl links (and says "not available") before they exist.
+ */
+#pragma weak ctl_show
+#pragma weak ctl_audit
+#pragma weak ctl_verify_log
+#pragma weak ctl_status
+#pragma weak ctl_reload
+#pragma weak ctl_isolate
+#pragma weak ctl_restore
+
+struct ctl_cmd {
+	const char	*name;
+	ctl_cmd_fn	*fn;
+	const char	*args;		/* for the usage text */
+};
+
+static const struct ctl_cmd cmds[] = {
+	{ "check",	ctl_check,	"[-c FILE]" },
+	{ "show",	ctl_show,	"--nft [-c FILE]" },
+	{ "audit",	ctl_audit,	"--pcap PCAP [--json] [-c FILE]" },
+	{ "explain",	ctl_explain,	"--from ADDR --to ADDR --proto P "
+	    "[--port N] [--mac MAC] [--iface IF] [-c FILE]" },
+	{ "verify-log",	ctl_verify_log,	"FILE [--key KEYFILE] "
+	    "[--until SEQ:CHAIN] [-c FILE]" },
+	{ "status",	ctl_status,	"[-S SOCKET]" },
+	{ "reload",	ctl_reload,	"[-S SOCKET]" },
+	{ "isolate",	ctl_isolate,	"ZONE [-S SOCKET]" },
+	{ "restore",	ctl_restore,	"ZONE [-S SOCKET]" },
+};
+#define NCMDS	(sizeof(cmds) / sizeof(cmds[0]))
+
+void
+ctl_usage(FILE *f, const char *cmd)
+{
+	size_t i;
+
+	if (cmd == NULL)
+		fprintf(f, "usage: bunrictl [-S SOCKET] [-c FILE] COMMAND "
+		    "[ARGS]\ncommands:\n");
+	for (i = 0; i < NCMDS; i++) {
+		if (cmd != NULL && strcmp(cmd, cmds[i].name) != 0)
+			continue;
+		fprintf(f, "%sbunrictl %s %s\n", cmd != NULL ? "usage: " : "  ",
+		    cmds[i].name, cmds[i].args);
+	}
+}
+
+/* The "c:S:h" every command takes, added to its own short options. */
+int
+ctl_getopt(struct ctl *ctl, int argc, char **argv, const char *shortopts,
+    const struct option *longopts)
+{
+	char opts[128];
+	int ch, idx;
+
+	snprintf(opts, sizeof(opts), ":c:S:h%s", shortopts);
+	for (;;) {
+		idx = -1;
+		ch = getopt_long(argc, argv, opts, longopts, &idx);
+		switch (ch) {
+		case 'c':
+			ctl->conf = optarg;
+			continue;
+		case 'S':
+			ctl->sock = optarg;
+			continue;
+		case ':':
+			fprintf(stderr, "bunrictl %s: %s needs a value\n",
+			    argv[0], argv[optind - 1]);
+			return '?';
+		case '?':
+			if (optopt != 0)
+				fprintf(stderr, "bunrictl %s: unknown option "
+				    "-%c\n", argv[0], optopt);
+			else
+				fprintf(stderr, "bunrictl %s: unknown option "
+				    "%s\n", argv[0], argv[optind - 1]);
+			return '?';
+		default:
+			return ch;
+		}
+	}
+}
+
+struct policy *
+ctl_load_policy(const struct ctl *ctl, time_t now, bool warnings,
+    struct diags *d)
+{
+	struct policy *p;
+
+	/* Say plainly what is wrong with the path before parsing anything. */
+	if (access(ctl->conf, R_OK) == -1) {
+		fprintf(stderr, "bunrictl: %s: %s\n", ctl->conf,
+		    strerror(errno));
+		return NULL;
+	}
+	p = conf_load(ctl->conf, now, d);
+	diags_sort(d);
+	if (p == NULL || warnings)
+		diags_print(d, stderr);
+	if (p == NULL && d->nerrors == 0)
+		fprintf(stderr, "bunrictl: %s: cannot load the policy\n",
+		    ctl->conf);
+	return p;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "config",	required_argument,	NULL,	'c' },
+		{ "socket",	required_argument,	NULL,	'S' },
+		{ "help",	no_argument,		NULL,	'h' },
+		{ NULL,		0,			NULL,	0 }
+	};
+	struct ctl ctl = { CTL_DEFAULT_CONF, NULL };
+	const char *name;
+	size_t i;
+	int ch, off;
+
+	opterr = 0;
+	/* "+": stop at the command name; its own options follow it. */
+	while ((ch = getopt_long(argc, argv, "+:c:S:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			ctl.conf = optarg;
+			break;
+		case 'S':
+			ctl.sock = optarg;
+			break;
+		case 'h':
+			ctl_usage(stdout, NULL);
+			return CTL_EXIT_OK;
+		case ':':
+			fprintf(stderr, "bunrictl: %s needs a value\n",
+			    argv[optind - 1]);
+			ctl_usage(stderr, NULL);
+			return CTL_EXIT_ERR;
+		default:
+			fprintf(stderr, "bunrictl: unknown option %s\n",
+			    argv[optind - 1]);
+			ctl_usage(stderr, NULL);
+			return CTL_EXIT_ERR;
+		}
+	}
+	if (optind >= argc) {
+		ctl_usage(stderr, NULL);
+		return CTL_EXIT_ERR;
+	}
+	name = argv[optind];
+	for (i = 0; i < NCMDS; i++) {
+		if (strcmp(name, cmds[i].name) != 0)
+			continue;
+		if (cmds[i].fn == NULL) {
+			fprintf(stderr, "bunrictl: %s: not available in this "
+			    "build\n", name);
+			return CTL_EXIT_ERR;
+		}
+		/* Fresh getopt state for the command's own words. */
+		off = optind;
+		optind = 0;
+		return cmds[i].fn(&ctl, argc - off, argv + off);
+	}
+	fprintf(stderr, "bunrictl: unknown command \"%s\"\n", name);
+	ctl_usage(stderr, NULL);
+	return CTL_EXIT_ERR;
+}
