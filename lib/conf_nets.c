@@ -228,46 +228,59 @@ fmt_nets(const struct zone *z, char *buf, size_t len)
 		snprintf(buf, len, "none");
 }
 
+static bool
+zone_contains(const struct zone *z, const struct addr *a)
+{
+	size_t	 i;
+
+	for (i = 0; i < z->nnets; i++)
+		if (prefix_contains(&z->nets[i], a))
+			return true;
+	return false;
+}
+
+static void
+host_addr_report(const struct policy *p, const struct zone *z,
+    const struct host *h, const struct addr *addr, struct diags *d)
+{
+	const struct zone *in;
+	const struct addr *net;
+	char		 path[RULES_PATHLEN], a[ADDR_STRLEN], b[ADDR_STRLEN];
+	char		 nets[3 * ADDR_STRLEN + 16];
+
+	rules_host_path(h, path, sizeof(path));
+	addr_fmt(addr, a, sizeof(a));
+	if (!zone_contains(z, addr)) {
+		fmt_nets(z, nets, sizeof(nets));
+		rules_diag(d, DIAG_ERROR, &h->addrs_loc, &h->loc,
+		    "%s.addresses: %s is outside the networks of zone \"%s\" "
+		    "(%s); a host's addresses must lie in its zone's networks",
+		    path, a, rules_zname(z), nets);
+		return;
+	}
+	/* Inside, but a more specific zone claims it (the /0 yields). */
+	in = zone_of_addr(p, addr, z, &net);
+	if (in == NULL || in == z)
+		return;
+	rules_diag(d, DIAG_ERROR, &h->addrs_loc, &h->loc,
+	    "%s.addresses: %s lies in %s of zone \"%s\", not in zone \"%s\"; "
+	    "register the host in zone \"%s\" or fix the address", path, a,
+	    addr_fmt(net, b, sizeof(b)), rules_zname(in), rules_zname(z),
+	    rules_zname(in));
+}
+
 static void
 check_host_addrs(const struct policy *p, struct diags *d)
 {
-	const struct addr *net;
-	const struct zone *in;
 	size_t		 i, j, k;
-	char		 path[RULES_PATHLEN], a[ADDR_STRLEN], b[ADDR_STRLEN];
-	char		 nets[3 * ADDR_STRLEN + 16];
 
 	for (i = 0; i < p->nzones; i++) {
 		const struct zone *z = &p->zones[i];
 
-		for (j = 0; j < z->nhosts; j++) {
-			const struct host *h = &z->hosts[j];
-
-			for (k = 0; k < h->naddrs; k++) {
-				in = zone_of_addr(p, &h->addrs[k], z, &net);
-				if (in == z)
-					continue;
-				rules_host_path(h, path, sizeof(path));
-				addr_fmt(&h->addrs[k], a, sizeof(a));
-				if (in == NULL) {
-					fmt_nets(z, nets, sizeof(nets));
-					rules_diag(d, DIAG_ERROR, &h->addrs_loc,
-					    &h->loc, "%s.addresses: %s is "
-					    "outside the networks of zone "
-					    "\"%s\" (%s); a host's addresses "
-					    "must lie in its zone's networks",
-					    path, a, rules_zname(z), nets);
-				} else
-					rules_diag(d, DIAG_ERROR, &h->addrs_loc,
-					    &h->loc, "%s.addresses: %s lies in "
-					    "%s of zone \"%s\", not in zone "
-					    "\"%s\"; register the host in zone "
-					    "\"%s\" or fix the address", path,
-					    a, addr_fmt(net, b, sizeof(b)),
-					    rules_zname(in), rules_zname(z),
-					    rules_zname(in));
-			}
-		}
+		for (j = 0; j < z->nhosts; j++)
+			for (k = 0; k < z->hosts[j].naddrs; k++)
+				host_addr_report(p, z, &z->hosts[j],
+				    &z->hosts[j].addrs[k], d);
 	}
 }
 
