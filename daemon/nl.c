@@ -510,8 +510,9 @@ explain(const struct batch *b, const struct acks *k, struct nl_error *e)
 	    (k->code == EOPNOTSUPP || k->code == EINVAL);
 	if (k->code == EPERM && (r->kind == MK_TABLE_ENSURE ||
 	    r->kind == MK_TABLE_DEL))
-		hint = " (the table belongs to another process: is another"
-		    " bunrid running in this network namespace?)";
+		hint = " (the table belongs to another process, another"
+		    " bunrid in this network namespace?  Or CAP_NET_ADMIN"
+		    " is missing)";
 	snprintf(e->msg, sizeof(e->msg), "%s: %s%s%s%s", what,
 	    strerror(k->code), k->ext, hint,
 	    k->nerr > 1 ? " (and later errors that follow from it)" : "");
