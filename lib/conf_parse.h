@@ -1,0 +1,110 @@
+/* conf_parse.h - libconfig settings into the policy model, one setting at a time. */
+#ifndef BUNRI_CONF_PARSE_H
+#define BUNRI_CONF_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <libconfig.h>
+
+#include "conf_read.h"
+#include "diag.h"
+#include "policy.h"
+
+/*
+ * Parse the combined text t into p, whose files (p->files) must already
+ * be those of t.  Checks every single setting: types, required keys,
+ * unknown keys, syntax of names, addresses, ports, dates; resolves zone
+ * and host references.  Cross-setting rules are conf_rules.c's.
+ * Returns 0, or -1 after adding the errors to d.
+ */
+int	 conf_parse(struct policy *p, const struct conf_text *t,
+	    struct diags *d);
+
+/* Parse an expiry date; 0 or -1.  Exposed for the tests. */
+int	 conf_parse_expires(const char *, time_t *);
+
+/* ---- internal to conf_parse*.c and conf_keys.c ---- */
+
+/* Longest setting path in a message ("flows[12] (F-007).ports[3]"). */
+#define PC_PATHLEN	256
+
+struct pctx {
+	struct policy	*p;
+	struct diags	*d;
+	const struct conf_text *t;
+	unsigned	 last_line;	/* for unwrapping 16-bit lines */
+};
+
+/* What a setting must be. */
+enum ptype {
+	PT_INT,
+	PT_STRING,
+	PT_BOOL,
+	PT_GROUP,
+	PT_SEQ,			/* a list ( ) or an array [ ] */
+};
+
+struct srcloc	 pc_loc(const struct pctx *, const config_setting_t *);
+void		 pc_err(struct pctx *, const config_setting_t *,
+		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Does the setting have this type?  If not, says so at path. */
+bool		 pc_type(struct pctx *, const config_setting_t *,
+		    const char *path, enum ptype);
+/*
+ * The member `name` of group g (at gpath, "" for the top level), checked
+ * for type; NULL when absent (reported if required) or of a wrong type.
+ * The member's path is written to path.
+ */
+config_setting_t *pc_get(struct pctx *, const config_setting_t *g,
+		    const char *gpath, const char *name, enum ptype,
+		    bool required, char *path);
+/* A string member; NULL when absent or bad.  Refuses "" when nonempty. */
+const char	*pc_str(struct pctx *, const config_setting_t *g,
+		    const char *gpath, const char *name, bool required,
+		    bool nonempty, config_setting_t **sp);
+/* An integer member in [lo, hi]; def when absent.  -1 on error. */
+int		 pc_uint(struct pctx *, const config_setting_t *g,
+		    const char *gpath, const char *name, unsigned lo,
+		    unsigned hi, unsigned def, unsigned *out);
+/* A boolean member; def when absent. */
+int		 pc_bool(struct pctx *, const config_setting_t *g,
+		    const char *gpath, const char *name, bool def, bool *out);
+/* A string naming one of names[] (n of them); what: "mode". */
+int		 pc_enum(struct pctx *, const config_setting_t *s,
+		    const char *path, const char *what,
+		    const char *const names[], size_t n, int *out);
+/* An absolute path member, strdup'ed; def when absent. */
+int		 pc_abspath(struct pctx *, const config_setting_t *g,
+		    const char *gpath, const char *name, const char *def,
+		    char **out);
+char		*pc_path(char *buf, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+bool		 pc_iface_ok(const char *);
+/* List of interface names into a strv; -1 on error. */
+int		 pc_ifaces(struct pctx *, const config_setting_t *s,
+		    const char *path, char ***out, size_t *n);
+
+/* conf_keys.c: unknown keys, with "did you mean". */
+void		 pc_keys(struct pctx *, const config_setting_t *g,
+		    const char *gpath, const char *const keys[]);
+const char	*pc_suggest(const char *word, const char *const cands[],
+		    size_t n);
+/* Print names into buf for "(zones are ...)"; bounded. */
+void		 pc_namelist(char *buf, size_t len, const char *const *names,
+		    size_t n);
+
+/* conf_parse_zones.c */
+void		 pz_zones(struct pctx *, const config_setting_t *root);
+/* conf_parse_flows.c */
+void		 pf_flows(struct pctx *, const config_setting_t *root);
+int		 pf_endpoint(struct pctx *, const config_setting_t *s,
+		    const char *path, struct endpoint *);
+/* Ports: ints, "25" or "lo-hi" strings; allocates *out. */
+int		 pf_ports(struct pctx *, const config_setting_t *s,
+		    const char *path, bool ranges, struct portrange **out,
+		    size_t *n);
+int		 pz_unknown_zone(struct pctx *, const config_setting_t *s,
+		    const char *path, const char *name);
+
+#endif

@@ -1,0 +1,295 @@
+/* conf_pctx.c - typed access to libconfig settings, with the error messages people read. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf_parse.h"
+
+struct srcloc
+pc_loc(const struct pctx *c, const config_setting_t *s)
+{
+	struct srcloc loc;
+	size_t file;
+	int line;
+
+	/* conf_parse() put the unwrapped line of the combined text in the hook. */
+	line = (int)(uintptr_t)config_setting_get_hook(s);
+	conf_text_where(c->t, line, &file, &line);
+	loc.file = c->p->files[file];
+	loc.line = line;
+	return loc;
+}
+
+void
+pc_err(struct pctx *c, const config_setting_t *s, const char *fmt, ...)
+{
+	struct srcloc loc = pc_loc(c, s);
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vadd(c->d, DIAG_ERROR, loc.file, loc.line, fmt, ap);
+	va_end(ap);
+}
+
+char *
+pc_path(char *buf, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, PC_PATHLEN, fmt, ap);
+	va_end(ap);
+	return buf;
+}
+
+static const char *
+type_is(const config_setting_t *s)
+{
+	switch (config_setting_type(s)) {
+	case CONFIG_TYPE_INT:
+	case CONFIG_TYPE_INT64:
+		return "an integer";
+	case CONFIG_TYPE_FLOAT:
+		return "a number with a fraction";
+	case CONFIG_TYPE_STRING:
+		return "a string";
+	case CONFIG_TYPE_BOOL:
+		return "true or false";
+	case CONFIG_TYPE_GROUP:
+		return "a group { ... }";
+	case CONFIG_TYPE_ARRAY:
+		return "an array [ ... ]";
+	case CONFIG_TYPE_LIST:
+		return "a list ( ... )";
+	}
+	return "of no known type";
+}
+
+static const char *const type_want[] = {
+	[PT_INT] = "an integer",
+	[PT_STRING] = "a string (in double quotes)",
+	[PT_BOOL] = "true or false",
+	[PT_GROUP] = "a group { ... }",
+	[PT_SEQ] = "a list [ ... ] or ( ... )",
+};
+
+bool
+pc_type(struct pctx *c, const config_setting_t *s, const char *path,
+    enum ptype want)
+{
+	int t = config_setting_type(s);
+	bool ok = false;
+
+	switch (want) {
+	case PT_INT:
+		ok = t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64;
+		break;
+	case PT_STRING:
+		ok = t == CONFIG_TYPE_STRING;
+		break;
+	case PT_BOOL:
+		ok = t == CONFIG_TYPE_BOOL;
+		break;
+	case PT_GROUP:
+		ok = t == CONFIG_TYPE_GROUP;
+		break;
+	case PT_SEQ:
+		ok = t == CONFIG_TYPE_LIST || t == CONFIG_TYPE_ARRAY;
+		break;
+	}
+	if (!ok)
+		pc_err(c, s, "%s: is %s; expected %s", path, type_is(s),
+		    type_want[want]);
+	return ok;
+}
+
+config_setting_t *
+pc_get(struct pctx *c, const config_setting_t *g, const char *gpath,
+    const char *name, enum ptype want, bool required, char *path)
+{
+	config_setting_t *m;
+
+	if (gpath[0] != '\0')
+		pc_path(path, "%s.%s", gpath, name);
+	else
+		pc_path(path, "%s", name);
+	if ((m = config_setting_get_member(g, name)) == NULL) {
+		if (required && gpath[0] != '\0')
+			pc_err(c, g, "%s: missing required setting \"%s\"",
+			    gpath, name);
+		else if (required)
+			pc_err(c, g, "missing required setting \"%s\"", name);
+		return NULL;
+	}
+	if (!pc_type(c, m, path, want))
+		return NULL;
+	return m;
+}
+
+const char *
+pc_str(struct pctx *c, const config_setting_t *g, const char *gpath,
+    const char *name, bool required, bool nonempty, config_setting_t **sp)
+{
+	config_setting_t *m;
+	char path[PC_PATHLEN];
+	const char *v;
+
+	if (sp != NULL)
+		*sp = NULL;
+	if ((m = pc_get(c, g, gpath, name, PT_STRING, required, path)) == NULL)
+		return NULL;
+	v = config_setting_get_string(m);
+	if (nonempty && v[0] == '\0') {
+		pc_err(c, m, "%s: is empty; give it a value", path);
+		return NULL;
+	}
+	if (sp != NULL)
+		*sp = m;
+	return v;
+}
+
+int
+pc_uint(struct pctx *c, const config_setting_t *g, const char *gpath,
+    const char *name, unsigned lo, unsigned hi, unsigned def, unsigned *out)
+{
+	config_setting_t *m;
+	char path[PC_PATHLEN];
+	long long v;
+
+	*out = def;
+	if ((m = config_setting_get_member(g, name)) == NULL)
+		return 0;
+	if ((m = pc_get(c, g, gpath, name, PT_INT, false, path)) == NULL)
+		return -1;
+	v = config_setting_get_int64(m);
+	if (v < (long long)lo || v > (long long)hi) {
+		pc_err(c, m, "%s: %lld is out of range (expected %u-%u)",
+		    path, v, lo, hi);
+		return -1;
+	}
+	*out = (unsigned)v;
+	return 0;
+}
+
+int
+pc_bool(struct pctx *c, const config_setting_t *g, const char *gpath,
+    const char *name, bool def, bool *out)
+{
+	config_setting_t *m;
+	char path[PC_PATHLEN];
+
+	*out = def;
+	if ((m = config_setting_get_member(g, name)) == NULL)
+		return 0;
+	if ((m = pc_get(c, g, gpath, name, PT_BOOL, false, path)) == NULL)
+		return -1;
+	*out = config_setting_get_bool(m) != 0;
+	return 0;
+}
+
+int
+pc_enum(struct pctx *c, const config_setting_t *s, const char *path,
+    const char *what, const char *const names[], size_t n, int *out)
+{
+	char list[PC_PATHLEN], sugg[PC_PATHLEN];
+	const char *v, *best;
+	size_t i, off = 0;
+
+	if (!pc_type(c, s, path, PT_STRING))
+		return -1;
+	v = config_setting_get_string(s);
+	for (i = 0; i < n; i++)
+		if (strcmp(v, names[i]) == 0) {
+			*out = (int)i;
+			return 0;
+		}
+	list[0] = '\0';
+	for (i = 0; i < n && off < sizeof(list); i++)
+		off += (size_t)snprintf(list + off, sizeof(list) - off,
+		    "%s\"%s\"", i == 0 ? "" : i + 1 == n ? " or " : ", ",
+		    names[i]);
+	sugg[0] = '\0';
+	if ((best = pc_suggest(v, names, n)) != NULL)
+		snprintf(sugg, sizeof(sugg), "; did you mean \"%s\"?", best);
+	pc_err(c, s, "%s: \"%s\" is not %s (expected %s)%s", path, v, what,
+	    list, sugg);
+	return -1;
+}
+
+int
+pc_abspath(struct pctx *c, const config_setting_t *g, const char *gpath,
+    const char *name, const char *def, char **out)
+{
+	config_setting_t *m;
+	const char *v;
+	int rc = 0;
+
+	if ((v = pc_str(c, g, gpath, name, false, false, &m)) == NULL) {
+		if (m == NULL && config_setting_get_member(g, name) != NULL)
+			rc = -1;
+		v = def;
+	} else if (v[0] != '/') {
+		pc_err(c, m, "%s%s%s: \"%s\" is not an absolute path "
+		    "(expected e.g. \"%s\")", gpath, gpath[0] ? "." : "",
+		    name, v, def);
+		rc = -1;
+		v = def;
+	}
+	if ((*out = strdup(v)) == NULL)
+		return -1;
+	return rc;
+}
+
+bool
+pc_iface_ok(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > 15 || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return false;
+	for (i = 0; i < n; i++)
+		if (s[i] == '/' || isspace((unsigned char)s[i]) ||
+		    iscntrl((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+int
+pc_ifaces(struct pctx *c, const config_setting_t *s, const char *path,
+    char ***out, size_t *n)
+{
+	config_setting_t *e;
+	char epath[PC_PATHLEN];
+	const char *v;
+	int i, len = config_setting_length(s), rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (len == 0)
+		return 0;
+	if ((*out = calloc((size_t)len, sizeof(**out))) == NULL)
+		return -1;
+	for (i = 0; i < len; i++) {
+		e = config_setting_get_elem(s, (unsigned)i);
+		pc_path(epath, "%s[%d]", path, i);
+		if (!pc_type(c, e, epath, PT_STRING)) {
+			rc = -1;
+			continue;
+		}
+		v = config_setting_get_string(e);
+		if (!pc_iface_ok(v)) {
+			pc_err(c, e, "%s: \"%s\" is not an interface name "
+			    "(expected 1-15 characters without '/' or spaces)",
+			    epath, v);
+			rc = -1;
+			continue;
+		}
+		if (((*out)[*n] = strdup(v)) == NULL)
+			return -1;
+		(*n)++;
+	}
+	return rc;
+}
