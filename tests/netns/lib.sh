@@ -249,15 +249,31 @@ bunrid_stop() {
 	BUNRID_PID=
 }
 
-# Wait (bounded, 10 s) until the kernel table differs from the text in $1.
+# The table without what changes by itself: counter values and the
+# countdown of element timeouts.
+table_norm() {
+	sed -E -e 's/packets [0-9]+ bytes [0-9]+/packets - bytes -/g' \
+	    -e 's/ expires [0-9dhms]+//g'
+}
+
+# Wait (bounded, 10 s) until the kernel table differs from the normalized
+# text in $1.
 wait_table_change() {
 	i=0
 	while [ $i -lt 100 ]; do
-		gw_table | cmp -s - "$1" || return 0
+		gw_table | table_norm | cmp -s - "$1" || return 0
 		sleep 0.1
 		i=$((i + 1))
 	done
 	return 1
+}
+
+# check_results FILE: every result line's verdict must equal the word after
+# the last "/" of its ID.  Prints the misses, returns their number (max 99).
+check_results() {
+	awk '{ n = split($1, p, "/"); want = p[n]; id = substr($1, 1, length($1) - length(want) - 1)
+	       if ($2 != want) { printf "%s: wrong verdict: %s: expected %s, got %s\n", prog, id, want, $2; bad++ } }
+	     END { exit bad > 99 ? 99 : bad }' prog="${0##*/}" "$1" >&2
 }
 
 # probe_line ID FROM TO PROTO PORT FAM [FLAGS [SRCADDR]]
