@@ -33,15 +33,15 @@ lev(const char *a, const char *b)
 }
 
 /*
- * The closest candidate within distance 2, or one that the word starts
- * (or that starts the word) when both have at least 3 letters; NULL when
- * nothing is close, so we never suggest nonsense.
+ * The closest candidate within edit distance 2, else the one sharing the
+ * longest start (at least 3 letters, all but 2 of the shorter word); NULL
+ * when nothing is close, so we never suggest nonsense.
  */
 const char *
 pc_suggest(const char *word, const char *const cands[], size_t n)
 {
 	const char *best = NULL;
-	size_t i, dist, bestd = 3, lw = strlen(word), lc, m;
+	size_t i, dist, bestd = 3, lw = strlen(word), lc, m, cp;
 
 	if (lw == 0 || lw > LEV_MAX)
 		return NULL;
@@ -56,15 +56,21 @@ pc_suggest(const char *word, const char *const cands[], size_t n)
 	}
 	if (best != NULL)
 		return best;
+	/* "enforcing" -> "enforce": a long shared start is close enough. */
+	bestd = 0;
 	for (i = 0; i < n; i++) {
 		if (cands[i] == NULL)
 			continue;
 		lc = strlen(cands[i]);
 		m = lw < lc ? lw : lc;
-		if (m >= 3 && strncmp(word, cands[i], m) == 0)
-			return cands[i];
+		for (cp = 0; cp < m && word[cp] == cands[i][cp]; cp++)
+			;
+		if (cp >= 3 && cp + 2 >= m && cp > bestd) {
+			bestd = cp;
+			best = cands[i];
+		}
 	}
-	return NULL;
+	return best;
 }
 
 void
