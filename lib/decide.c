@@ -145,6 +145,25 @@ match_indexed(struct match *mt, const struct didx_pair *pr)
 				mt->any = pr->all[i];
 }
 
+/*
+ * Would the index have offered f?  Only those flows are weighed, so the
+ * scan names the same nearest flow in "wrong host" as the index does;
+ * every flow that matches both endpoints is among them.
+ */
+static bool
+scan_candidate(const struct match *mt, const struct flow *f)
+{
+	bool pto = didx_ep_pinned(&f->to), pfrom = didx_ep_pinned(&f->from);
+
+	if (pto && !ep_match(&f->to, &mt->m->dst))
+		return false;
+	if (pfrom && !pto && !ep_match(&f->from, &mt->m->src))
+		return false;
+	if (pto && pfrom && !ep_match(&f->from, &mt->m->src))
+		return false;
+	return true;
+}
+
 static void
 match_scan(struct match *mt, const struct policy *p, const struct zone *sz,
     const struct zone *dz)
@@ -158,7 +177,8 @@ match_scan(struct match *mt, const struct policy *p, const struct zone *sz,
 			continue;
 		if (flow_live(f, mt->now))
 			keep_first(&mt->any, f);
-		eval_flow(mt, f);
+		if (scan_candidate(mt, f))
+			eval_flow(mt, f);
 	}
 }
 

@@ -70,9 +70,8 @@ ent_cmp(const void *x, const void *y)
 	return pos_cmp(a->f, b->f);
 }
 
-/* Is the endpoint pinned to a few single addresses? */
-static bool
-ep_pinned(const struct endpoint *ep)
+bool
+didx_ep_pinned(const struct endpoint *ep)
 {
 	if (ep->kind == EP_HOST)
 		return ep->host != NULL && ep->host->naddrs > 0;
@@ -93,7 +92,7 @@ ep_addr(const struct endpoint *ep, size_t i)
 
 /*
  * Entries of f keyed by the addresses of k1 (and k2 if not NULL).  Pairs
- * of different families can never match a packet and are left out.
+ * of different families are kept: decide() does not refuse such a packet.
  */
 static size_t
 ent_fill(const struct flow *f, const struct endpoint *k1,
@@ -109,8 +108,6 @@ ent_fill(const struct flow *f, const struct endpoint *k1,
 			continue;
 		}
 		for (j = 0; j < ep_naddrs(k2); j++) {
-			if (ep_addr(k1, i)->family != ep_addr(k2, j)->family)
-				continue;
 			memset(&out[n], 0, sizeof(out[n]));
 			out[n].key = *ep_addr(k1, i);
 			out[n].key2 = *ep_addr(k2, j);
@@ -196,8 +193,8 @@ index_fill(const struct policy *p, struct decide_index *di, struct counts *n)
 		f = &p->flows[i];
 		if (f->from.zone == NULL || f->to.zone == NULL)
 			continue;	/* the loader never leaves this */
-		pto = ep_pinned(&f->to);
-		pfrom = ep_pinned(&f->from);
+		pto = didx_ep_pinned(&f->to);
+		pfrom = didx_ep_pinned(&f->from);
 		if (di == NULL) {
 			n->all++;
 			if (pto && pfrom)

@@ -2,6 +2,7 @@
 #ifndef BUNRI_DECIDE_INDEX_H
 #define BUNRI_DECIDE_INDEX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -50,6 +51,8 @@ struct decide_index {
 	const struct flow **wide;
 };
 
+/* Is the endpoint pinned to a few single addresses (a host, an address)? */
+bool		 didx_ep_pinned(const struct endpoint *);
 const struct didx_pair *didx_pair_find(const struct decide_index *,
 		    size_t from, size_t to);
 /* The entries with key a and key2 b (b NULL: zero), count in *nfound. */

@@ -586,17 +586,23 @@ rnd(unsigned n)
 }
 
 static void
-gen_endpoint(char *buf, size_t len, const char *zone, char side, unsigned h)
+gen_endpoint(char *buf, size_t len, const char *zone, char side, unsigned h,
+    bool whole)
 {
-	switch (rnd(8)) {
+	switch (rnd(40)) {
 	case 0:
-		snprintf(buf, len, "%s", zone);
-		break;
+		if (whole) {	/* sources only: one zone-to-zone flow would match all */
+			snprintf(buf, len, "%s", zone);
+			break;
+		}
+		/* FALLTHROUGH */
 	case 1:
-		snprintf(buf, len, "%s:2001:db8:%s::%x:0/112", zone,
-		    side == 'l' ? "20" : "99", rnd(4));
-		break;
 	case 2:
+		snprintf(buf, len, "%s:2001:db8:%s::%x0/124", zone,
+		    side == 'l' ? "20" : "99", rnd(19));
+		break;
+	case 3:
+	case 4:
 		snprintf(buf, len, "%s:2001:db8:%s::%x", zone,
 		    side == 'l' ? "20" : "99", h + 1);
 		break;
@@ -605,6 +611,9 @@ gen_endpoint(char *buf, size_t len, const char *zone, char side, unsigned h)
 		break;
 	}
 }
+
+/* The hosts and direction of each generated flow, to aim queries at. */
+static unsigned gen_a[GEN_FLOWS], gen_b[GEN_FLOWS], gen_out[GEN_FLOWS];
 
 static char *
 gen_policy(void)
@@ -630,14 +639,14 @@ gen_policy(void)
 		    i + 1, i + 1 < GEN_HOSTS ? "," : "");
 	OUT(" ); }\n);\nflows = (\n");
 	for (i = 0; i < GEN_FLOWS; i++) {
-		a = rnd(GEN_HOSTS);
-		b = rnd(GEN_HOSTS);
-		if (rnd(2)) {
-			gen_endpoint(from, sizeof(from), "lgwan", 'l', a);
-			gen_endpoint(to, sizeof(to), "internet", 'i', b);
+		a = gen_a[i] = rnd(GEN_HOSTS);
+		b = gen_b[i] = rnd(GEN_HOSTS);
+		if ((gen_out[i] = rnd(2))) {
+			gen_endpoint(from, sizeof(from), "lgwan", 'l', a, true);
+			gen_endpoint(to, sizeof(to), "internet", 'i', b, false);
 		} else {
-			gen_endpoint(from, sizeof(from), "internet", 'i', b);
-			gen_endpoint(to, sizeof(to), "lgwan", 'l', a);
+			gen_endpoint(from, sizeof(from), "internet", 'i', b, true);
+			gen_endpoint(to, sizeof(to), "lgwan", 'l', a, false);
 		}
 		lo = 1 + rnd(20);
 		OUT(" { id = \"G-%u\"; from = \"%s\"; to = \"%s\"; proto = \"%s\";"
@@ -659,7 +668,7 @@ START_TEST(index_equals_scan)
 	struct diags dg;
 	struct q q;
 	char *text = gen_policy(), src[64], dst[64], mac[MAC_STRLEN];
-	unsigned i, a, b, nallowed = 0, nreason[VR_EXPIRED + 1] = { 0 };
+	unsigned i, a, b, f, nallowed = 0, nreason[VR_EXPIRED + 1] = { 0 };
 	struct decision d;
 
 	diags_init(&dg);
@@ -672,11 +681,14 @@ START_TEST(index_equals_scan)
 	Pidx = p->didx;
 	p->didx = NULL;
 	for (i = 0; i < 6000; i++) {
-		a = rnd(GEN_HOSTS + 5);		/* a few unregistered */
-		b = rnd(GEN_HOSTS + 5);
+		/* near a flow: its hosts, or one of them moved */
+		f = rnd(GEN_FLOWS);
+		a = rnd(3) == 0 ? rnd(GEN_HOSTS + 5) : gen_a[f];	/* a few unregistered */
+		b = rnd(3) == 0 ? rnd(GEN_HOSTS + 5) : gen_b[f];
 		memset(&q, 0, sizeof(q));
-		snprintf(mac, sizeof(mac), "02:00:00:01:%02x:%02x", a >> 8, a & 0xff);
-		if (rnd(2)) {
+		snprintf(mac, sizeof(mac), "02:00:00:01:%02x:%02x", (a >> 8) & 0xff,
+		    a & 0xff);
+		if (rnd(4) == 0 ? rnd(2) : gen_out[f]) {
 			q.iface = "lg0";
 			snprintf(src, sizeof(src), "2001:db8:20::%x", a + 1);
 			snprintf(dst, sizeof(dst), "2001:db8:99::%x", b + 1);
