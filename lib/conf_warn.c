@@ -7,18 +7,24 @@
 #define EXPIRY_NOTICE	(30 * 24 * 60 * 60)	/* warn this long before */
 #define WIDE_RANGE	1024			/* ports in one range */
 
-/* "2027-03-31", or with the time of day when it is not midnight UTC. */
+/*
+ * As the user wrote it: a plain date "YYYY-MM-DD" means through the end
+ * of that day, local time (the loader stores the next local midnight), so
+ * show that date; an RFC 3339 instant is shown in local time.
+ */
 static const char *
 fmt_time(time_t t, char *buf, size_t len)
 {
 	struct tm	 tm;
+	time_t		 last = t - 1;
 
-	if (gmtime_r(&t, &tm) == NULL)
+	if (localtime_r(&t, &tm) == NULL)
 		snprintf(buf, len, "%lld", (long long)t);
-	else if (tm.tm_hour == 0 && tm.tm_min == 0 && tm.tm_sec == 0)
+	else if (tm.tm_hour == 0 && tm.tm_min == 0 && tm.tm_sec == 0 &&
+	    localtime_r(&last, &tm) != NULL)
 		strftime(buf, len, "%Y-%m-%d", &tm);
 	else
-		strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		strftime(buf, len, "%Y-%m-%dT%H:%M:%S%z", &tm);
 	return buf;
 }
 
