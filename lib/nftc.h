@@ -32,7 +32,20 @@ struct nftc_opts {
 struct nft_ir	*nftc_compile(const struct policy *, const struct nftc_opts *);
 void		 nft_ir_free(struct nft_ir *);
 
-/* The libnftnl objects, in the order a batch must create them. */
+/*
+ * The counter object of a flow: its id when nft can spell it as a bare
+ * word (nft has no quoting for object names), else "flow-<n>" with n the
+ * flow's position (index + 1).  Returns buf.
+ */
+const char	*nftc_counter_name(const struct flow *, char *buf, size_t len);
+
+/*
+ * The libnftnl objects.  A batch must create them in this order: table,
+ * chains (verdict map elements jump to them), objs, sets each followed by
+ * its elements (nftnl_set_elems_nlmsg_build_payload), rules.  Sets carry
+ * NFTNL_SET_ID 1..n and rules refer to them by name and id, so the whole
+ * table can go in one batch.
+ */
 struct nftc_out {
 	struct nftnl_table	 *table;
 	struct nftnl_obj	**objs;		/* named counters, one per flow id */
