@@ -268,25 +268,31 @@ fmt_wrong_host(struct sbuf *b, const struct policy *p,
     const struct pkt_meta *m, const struct decision *d)
 {
 	struct pair_iter it;
+	const struct flow *f = d->flow;
 	size_t n = 0;
 
 	sb_printf(b, "no flow from ");
 	sb_where(b, p, d->src_zone, &m->src);
 	sb_printf(b, " to ");
 	sb_where(b, p, d->dst_zone, &m->dst);
-	if (d->flow != NULL) {
-		sb_printf(b, "; nearest: flow ");
-		sb_flow(b, d->flow);
-		sb_printf(b, " allows ");
-		sb_ports(b, d->flow);
-	}
+	fmt_reverse(b, p, m, d);
 	pair_iter_init(&it, p, d->src_zone, d->dst_zone);
 	while (pair_iter_next(&it) != NULL)
 		n++;
-	if (n > 1)
-		sb_printf(b, " (%zu flows for %s -> %s)", n, d->src_zone->name,
-		    d->dst_zone->name);
-	fmt_reverse(b, p, m, d);
+	if (f == NULL)
+		return;
+	if (endpoint_contains(&f->from, &m->src) ||
+	    endpoint_contains(&f->to, &m->dst)) {
+		sb_printf(b, "; nearest: flow ");
+		sb_flow(b, f);
+		sb_printf(b, " allows ");
+		sb_ports(b, f);
+	} else {
+		sb_printf(b, "; the %zu flow%s for %s -> %s name%s other "
+		    "endpoints, e.g. ", n, n == 1 ? "" : "s", d->src_zone->name,
+		    d->dst_zone->name, n == 1 ? "s" : "");
+		sb_flow(b, f);
+	}
 }
 
 /* wrong port, wrong protocol, flow expired */

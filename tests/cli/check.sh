@@ -38,7 +38,7 @@ r 0 "$valid" "" check -c "$CONF"
 r 0 "$valid" "" -c "$CONF" check
 r 0 "$valid" "" check --config "$CONF"
 r 0 "$valid" "" check --config="$CONF"
-r 0 "(5 zones, 20 hosts, 18 flows, " "" check -c "$CONF"
+r 0 "\\(5 zones, 20 hosts, 18 flows, " "" check -c "$CONF"
 
 # a typo in a setting name: invalid, with file:line:
 sed 's/interfaces = \[ "lg0" \]/interface = [ "lg0" ]/' "$CONF" >"$tmp/typo.conf"
