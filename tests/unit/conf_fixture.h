@@ -90,7 +90,8 @@ line_of(const char *text, const char *needle)
 	const char *p = strstr(text, needle), *q;
 	int line = 1;
 
-	ck_assert_msg(p != NULL, "fixture lacks \"%s\"", needle);
+	if (p == NULL)
+		ck_abort_msg("fixture lacks \"%s\"", needle);
 	for (q = text; q < p; q++)
 		if (*q == '\n')
 			line++;
@@ -102,11 +103,20 @@ static inline char *
 subst(const char *text, const char *from, const char *to)
 {
 	const char *p = strstr(text, from);
+	size_t pre, tl, fl, rest;
 	char *out;
 
-	ck_assert_msg(p != NULL, "fixture lacks \"%s\"", from);
-	ck_assert(asprintf(&out, "%.*s%s%s", (int)(p - text), text, to,
-	    p + strlen(from)) != -1);
+	if (p == NULL)
+		ck_abort_msg("fixture lacks \"%s\"", from);
+	pre = (size_t)(p - text);
+	tl = strlen(to);
+	fl = strlen(from);
+	rest = strlen(p + fl);
+	if ((out = malloc(pre + tl + rest + 1)) == NULL)
+		ck_abort_msg("out of memory");
+	memcpy(out, text, pre);
+	memcpy(out + pre, to, tl);
+	memcpy(out + pre + tl, p + fl, rest + 1);
 	return out;
 }
 
