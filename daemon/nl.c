@@ -333,6 +333,15 @@ batch_replace(struct batch *b, struct nl *nl, const struct nftc_out *o)
 		if (batch_next(b) == -1)
 			return -1;
 	}
+	/* Chains before sets: verdict map elements jump to them. */
+	for (i = 0; i < o->nchains; i++) {
+		if ((nlh = batch_msg(b, nl, NFT_MSG_NEWCHAIN, cx, MK_CHAIN,
+		    o->chains[i], 0)) == NULL)
+			return -1;
+		nftnl_chain_nlmsg_build_payload(nlh, o->chains[i]);
+		if (batch_next(b) == -1)
+			return -1;
+	}
 	for (i = 0; i < o->nsets; i++) {
 		if ((nlh = batch_msg(b, nl, NFT_MSG_NEWSET, cx, MK_SET,
 		    o->sets[i], 0)) == NULL)
@@ -341,14 +350,6 @@ batch_replace(struct batch *b, struct nl *nl, const struct nftc_out *o)
 		if (batch_next(b) == -1 ||
 		    batch_elems(b, nl, o->sets[i], NFT_MSG_NEWSETELEM,
 		    MK_ELEMS) == -1)
-			return -1;
-	}
-	for (i = 0; i < o->nchains; i++) {
-		if ((nlh = batch_msg(b, nl, NFT_MSG_NEWCHAIN, cx, MK_CHAIN,
-		    o->chains[i], 0)) == NULL)
-			return -1;
-		nftnl_chain_nlmsg_build_payload(nlh, o->chains[i]);
-		if (batch_next(b) == -1)
 			return -1;
 	}
 	for (i = 0; i < o->nrules; i++) {

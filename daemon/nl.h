@@ -32,8 +32,8 @@ int	 nl_getgen(struct nl *, uint32_t *gen);
 /*
  * Replace table inet bunri by `out` in ONE batch, the kernel applying all
  * or nothing: create the table if missing (so the delete cannot fail),
- * delete it, create it with out->table's flags, then counters, sets with
- * their elements, chains, rules.  The batch carries the generation read
+ * delete it, create it with out->table's flags, then counters, chains,
+ * sets with their elements (verdict maps jump to chains), rules.  The batch carries the generation read
  * just before; if another process changed the ruleset in between the
  * kernel refuses it (ERESTART) and we retry a few times.  0 on success;
  * -1 with `e` filled otherwise, nothing applied.

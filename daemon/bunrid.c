@@ -1,0 +1,172 @@
+/* bunrid.c - the bunri daemon: validate the policy, enforce it, stay resident. */
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sys/epoll.h>
+
+#include "conf.h"
+#include "diag.h"
+#include "enforce.h"
+#include "log.h"
+#include "loop.h"
+#include "policy.h"
+
+#define DEFAULT_CONF	"/etc/bunri/bunri.conf"
+
+/* All of the daemon's state; passed around, never global. */
+struct daemon {
+	const char	*conf;
+	bool		 foreground;
+	int		 verbose;
+	struct loop	*loop;
+	struct source	 sig;
+	struct enforce	 enf;
+};
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: bunrid [-dfnv] [-c FILE]\n"
+	    "  -c FILE  the policy (default %s)\n"
+	    "  -f       stay in the foreground, log to stderr as well\n"
+	    "  -n       only check the policy, then exit\n"
+	    "  -v       verbose (debug messages)\n", DEFAULT_CONF);
+	exit(1);
+}
+
+/*
+ * Signals arrive through a signalfd, so this runs in the loop like any
+ * other source, never inside a handler.
+ */
+static void
+sig_ready(struct source *s, uint32_t events)
+{
+	struct daemon *d = s->arg;
+	int signo;
+
+	(void)events;
+	while ((signo = sigfd_read(s->fd)) > 0) {
+		switch (signo) {
+		case SIGHUP:
+			log_info("SIGHUP: reloading %s", d->conf);
+			enforce_reload(&d->enf);
+			break;
+		case SIGTERM:
+		case SIGINT:
+			/* Fail closed: the ruleset stays, nothing is flushed. */
+			log_info("%s: stopping; table inet bunri stays in the"
+			    " kernel", signo == SIGTERM ? "SIGTERM" : "SIGINT");
+			loop_stop(d->loop);
+			return;
+		default:
+			break;
+		}
+	}
+	if (signo == -1)
+		log_warn("reading signals");
+}
+
+/* Validate before anything else; invalid: every message, exit 1, nothing touched. */
+static struct policy *
+load_or_exit(const char *path)
+{
+	struct policy *p;
+	struct diags dg;
+
+	if (access(path, R_OK) == -1) {
+		fprintf(stderr, "bunrid: %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+	diags_init(&dg);
+	p = conf_load(path, time(NULL), &dg);
+	diags_sort(&dg);
+	diags_print(&dg, stderr);
+	if (p == NULL) {
+		fprintf(stderr, "bunrid: %s: invalid policy (%zu error%s);"
+		    " nothing was changed\n", path, dg.nerrors,
+		    dg.nerrors == 1 ? "" : "s");
+		diags_free(&dg);
+		exit(1);
+	}
+	diags_free(&dg);
+	return p;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const int sigs[] = { SIGHUP, SIGTERM, SIGINT, 0 };
+	struct daemon d;
+	struct policy *p;
+	bool check_only = false;
+	int ch;
+
+	memset(&d, 0, sizeof(d));
+	d.conf = DEFAULT_CONF;
+	d.enf.timer.fd = -1;
+	while ((ch = getopt(argc, argv, "c:dfnv")) != -1) {
+		switch (ch) {
+		case 'c':
+			d.conf = optarg;
+			break;
+		case 'd':
+		case 'f':
+			d.foreground = true;
+			break;
+		case 'n':
+			check_only = true;
+			break;
+		case 'v':
+			d.verbose++;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+
+	p = load_or_exit(d.conf);
+	if (check_only) {
+		fprintf(stderr, "%s: valid\n", d.conf);
+		policy_free(p);
+		return 0;
+	}
+
+	/* stderr too until we detach: a failed start must be seen. */
+	log_init("bunrid", 1, d.verbose);
+	/* Blocked before anything is applied: a SIGTERM now waits in the fd. */
+	if ((d.sig.fd = sigfd_open(sigs)) == -1)
+		fatal("signalfd");
+	signal(SIGPIPE, SIG_IGN);
+	if ((d.loop = loop_new()) == NULL)
+		fatal("epoll");
+	d.sig.ready = sig_ready;
+	d.sig.arg = &d;
+	if (loop_add(d.loop, &d.sig, EPOLLIN) == -1)
+		fatal("epoll");
+	if (enforce_init(&d.enf, d.conf, d.loop) == -1)
+		fatal("timerfd");
+	if (enforce_start(&d.enf, p) == -1)
+		fatalx("%s: not applied; nothing was changed", d.conf);
+
+	/* Detach only now, so a failed start is seen in the exit status. */
+	if (!d.foreground) {
+		if (daemon(0, 0) == -1)
+			fatal("daemon");
+		log_init("bunrid", 0, d.verbose);
+	}
+
+	if (loop_run(d.loop) == -1)
+		log_warn("event loop");
+	enforce_fini(&d.enf);
+	loop_free(d.loop);
+	close(d.sig.fd);
+	return 0;
+}
