@@ -99,6 +99,13 @@ check: deps
 	@$(MAKE) --no-print-directory build unit
 	@B=$(B) tests/run.sh
 
+# The README's first command: on a fresh Debian 12, as root, a lab of
+# network namespaces shows bunrid enforcing conf/bunri.conf (never touches
+# the host's own interfaces or ruleset).
+demo: deps
+	@$(MAKE) --no-print-directory build
+	@B=$(B) tests/netns/demo.sh
+
 install: build
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
 		$(DESTDIR)$(SYSCONFDIR)/bunri

@@ -298,3 +298,8 @@ probe_line() {
 run_probes() {
 	timeout 120 python3 "$NETNS_DIR/probe.py" "$@" || fail "probe.py failed or timed out"
 }
+
+# The gateway's table in canonical form (nftcanon.py; options passed on).
+gw_canon() {
+	in_ns "$GW" nft -j list table inet bunri 2>/dev/null | python3 "$NETNS_DIR/nftcanon.py" "$@"
+}

@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+# nftcanon.py - canonical form of `nft -j list table` output, for comparing two tables.
+#
+# Drops what differs between two loads of the same ruleset without
+# meaning anything: object handles, counter values, the countdown of
+# element timeouts (with --no-timeout also their initial value), the
+# table's owner/persist flags (--no-flags), and the
+# order of set elements and of objects (rules keep their order in their
+# chain).  Prints one JSON line per object.
+import json
+import sys
+
+DROP = {"handle", "packets", "bytes", "expires"}
+
+
+def clean(x, path=""):
+    if isinstance(x, dict):
+        return {k: clean(v, k) for k, v in x.items() if k not in DROP}
+    if isinstance(x, list):
+        items = [clean(v, path) for v in x]
+        if path == "elem":
+            items.sort(key=lambda v: json.dumps(v, sort_keys=True))
+        return items
+    return x
+
+
+def strip_timeouts(x, on):
+    """--no-timeout: an element's timeout is expires - now at the instant
+    of loading, so two loads a second apart differ; keep only its presence."""
+    if not on:
+        return
+    if isinstance(x, dict):
+        for k, v in x.items():
+            if k == "timeout" and isinstance(v, int):
+                x[k] = "T"
+            else:
+                strip_timeouts(v, on)
+    elif isinstance(x, list):
+        for v in x:
+            strip_timeouts(v, on)
+
+
+def main():
+    no_flags = "--no-flags" in sys.argv
+    no_timeout = "--no-timeout" in sys.argv
+    doc = json.load(sys.stdin)
+    out = []
+    rules = {}		# chain -> its rules, in order: rule order matters
+    for obj in doc.get("nftables", []):
+        if "metainfo" in obj:
+            continue
+        obj = clean(obj)
+        if "set" in obj or "map" in obj:
+            strip_timeouts(obj, no_timeout)
+        if no_flags and "table" in obj:
+            obj["table"].pop("flags", None)
+        line = json.dumps(obj, sort_keys=True, ensure_ascii=False)
+        if "rule" in obj:
+            rules.setdefault(obj["rule"]["chain"], []).append(line)
+        else:
+            out.append(line)
+    out.sort()
+    for chain in sorted(rules):
+        out += rules[chain]
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
