@@ -38,6 +38,8 @@ r 0 "$valid" "" check -c "$CONF"
 r 0 "$valid" "" -c "$CONF" check
 r 0 "$valid" "" check --config "$CONF"
 r 0 "$valid" "" check --config="$CONF"
+r 0 "$valid" "" -S "$tmp/ctl.sock" check -c "$CONF"
+r 0 "$valid" "" check -c "$CONF" -S "$tmp/ctl.sock"
 r 0 "\\(5 zones, 20 hosts, 18 flows, " "" check -c "$CONF"
 
 # a typo in a setting name: invalid, with file:line:
