@@ -343,10 +343,11 @@ static void
 timer_ready(struct source *s, uint32_t events)
 {
 	struct enforce *e = s->arg;
+	enum timer_event te;
 	time_t now;
 
 	(void)events;
-	switch (timer_read(s->fd)) {
+	switch ((te = timer_read(s->fd))) {
 	case TIMER_NONE:
 		return;
 	case TIMER_CLOCK_SET:
@@ -360,7 +361,13 @@ timer_ready(struct source *s, uint32_t events)
 	}
 	if (e->pol == NULL)
 		return;
+	/*
+	 * time() reads a coarse clock that can lag the timer by a tick; the
+	 * timer firing proves the instant it was armed for has come.
+	 */
 	now = time(NULL);
+	if (te == TIMER_FIRED && e->next > now)
+		now = e->next;
 	/* The kernel's element timeouts already cut the flow; this keeps the table exact. */
 	log_expired(e, e->checked, now);
 	e->checked = now;

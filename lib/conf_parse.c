@@ -123,7 +123,7 @@ parse_admin(struct pctx *c, const config_setting_t *gw)
 	pc_keys(c, adm, "gateway.admin", admin_keys);
 	if ((from = pc_get(c, adm, "gateway.admin", "from", PT_SEQ, true,
 	    path)) != NULL && (n = config_setting_length(from)) > 0) {
-		if ((g->admin_from = calloc((size_t)n,
+		if ((g->admin_from = pc_calloc(c, (size_t)n,
 		    sizeof(*g->admin_from))) == NULL)
 			return;
 		for (k = 0; k < n; k++) {
@@ -136,9 +136,12 @@ parse_admin(struct pctx *c, const config_setting_t *gw)
 	}
 	if ((ports = pc_get(c, adm, "gateway.admin", "ports", PT_SEQ, false,
 	    path)) != NULL) {
-		if (pf_ports(c, ports, path, false, &pr, &npr) == -1)
+		if (pf_ports(c, ports, path, false, &pr, &npr) == -1) {
+			free(pr);
 			return;
-		if ((g->admin_ports = calloc(npr, sizeof(uint16_t))) == NULL) {
+		}
+		if ((g->admin_ports = pc_calloc(c, npr,
+		    sizeof(uint16_t))) == NULL) {
 			free(pr);
 			return;
 		}
@@ -148,7 +151,7 @@ parse_admin(struct pctx *c, const config_setting_t *gw)
 		free(pr);
 	} else if (from != NULL && config_setting_get_member(adm,
 	    "ports") == NULL) {
-		if ((g->admin_ports = malloc(sizeof(uint16_t))) == NULL)
+		if ((g->admin_ports = pc_calloc(c, 1, sizeof(uint16_t))) == NULL)
 			return;
 		g->admin_ports[0] = DEF_ADMIN_PORT;
 		g->nadmin_ports = 1;
@@ -163,10 +166,10 @@ parse_gateway(struct pctx *c, const config_setting_t *gw)
 
 	if (gw != NULL && (v = pc_str(c, gw, "gateway", "name", true, true,
 	    NULL)) != NULL)
-		g->name = strdup(v);
+		g->name = pc_strdup(c, v);
 	if (gw == NULL) {
-		g->control_socket = strdup(DEF_CONTROL_SOCKET);
-		g->state_dir = strdup(DEF_STATE_DIR);
+		g->control_socket = pc_strdup(c, DEF_CONTROL_SOCKET);
+		g->state_dir = pc_strdup(c, DEF_STATE_DIR);
 		return;
 	}
 	pc_abspath(c, gw, "gateway", "control_socket", DEF_CONTROL_SOCKET,
@@ -184,7 +187,8 @@ parse_spans(struct pctx *c, const config_setting_t *s, const char *path)
 	char epath[PC_PATHLEN], zpath[PC_PATHLEN], ipath[PC_PATHLEN];
 	int i, n = config_setting_length(s);
 
-	if (n == 0 || (m->spans = calloc((size_t)n, sizeof(*m->spans))) == NULL)
+	if (n == 0 || (m->spans = pc_calloc(c, (size_t)n,
+	    sizeof(*m->spans))) == NULL)
 		return;
 	for (i = 0; i < n; i++) {
 		e = config_setting_get_elem(s, (unsigned)i);
@@ -208,7 +212,8 @@ parse_spans(struct pctx *c, const config_setting_t *s, const char *path)
 			    config_setting_get_string(zs));
 		if (is == NULL || sp->zone == NULL)
 			continue;
-		if ((sp->iface = strdup(config_setting_get_string(is))) == NULL)
+		if ((sp->iface = pc_strdup(c,
+		    config_setting_get_string(is))) == NULL)
 			return;
 		m->nspans++;
 	}
@@ -269,8 +274,8 @@ parse_alerts(struct pctx *c, const config_setting_t *root)
 	a->checkpoint = DEF_CHECKPOINT;
 	if ((al = pc_get(c, root, "", "alerts", PT_GROUP, false,
 	    path)) == NULL) {
-		a->file = strdup(DEF_ALERT_FILE);
-		a->facility = strdup(DEF_FACILITY);
+		a->file = pc_strdup(c, DEF_ALERT_FILE);
+		a->facility = pc_strdup(c, DEF_FACILITY);
 		return;
 	}
 	pc_keys(c, al, "alerts", alert_keys);
@@ -281,7 +286,7 @@ parse_alerts(struct pctx *c, const config_setting_t *root)
 	    facility_names, sizeof(facility_names) / sizeof(facility_names[0]),
 	    &k) == 0)
 		fac = facility_names[k];
-	a->facility = strdup(fac);
+	a->facility = pc_strdup(c, fac);
 	pc_uint(c, al, "alerts", "rate_limit", 1, 1000000, DEF_RATE_LIMIT,
 	    &a->rate_limit);
 	pc_uint(c, al, "alerts", "checkpoint", 1, 86400, DEF_CHECKPOINT,

@@ -78,6 +78,9 @@ int		 pc_enum(struct pctx *, const config_setting_t *s,
 int		 pc_abspath(struct pctx *, const config_setting_t *g,
 		    const char *gpath, const char *name, const char *def,
 		    char **out);
+/* calloc and strdup that report running out of memory as an error. */
+void		*pc_calloc(struct pctx *, size_t, size_t);
+char		*pc_strdup(struct pctx *, const char *);
 char		*pc_path(char *buf, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
 bool		 pc_iface_ok(const char *);

@@ -38,7 +38,7 @@ unknown_host(struct pctx *c, const config_setting_t *s, const char *path,
 		    "the zone or write an address", path, z->name, name);
 		return;
 	}
-	if ((names = calloc(z->nhosts, sizeof(*names))) == NULL)
+	if ((names = pc_calloc(c, z->nhosts, sizeof(*names))) == NULL)
 		return;
 	for (i = 0; i < z->nhosts; i++)
 		names[i] = z->hosts[i].name;
@@ -208,7 +208,7 @@ pf_ports(struct pctx *c, const config_setting_t *s, const char *path,
 		    path);
 		return -1;
 	}
-	if ((*out = calloc((size_t)n, sizeof(**out))) == NULL)
+	if ((*out = pc_calloc(c, (size_t)n, sizeof(**out))) == NULL)
 		return -1;
 	for (i = 0; i < n; i++) {
 		pc_path(epath, "%s[%d]", path, i);
@@ -349,7 +349,7 @@ parse_flow(struct pctx *c, struct flow *f, const config_setting_t *g,
 
 	pc_path(fpath, "flows[%d]", i);
 	if ((v = pc_str(c, g, fpath, "id", true, true, NULL)) != NULL) {
-		f->id = strdup(v);
+		f->id = pc_strdup(c, v);
 		pc_path(fpath, "flows[%d] (%s)", i, v);
 	}
 	pc_keys(c, g, fpath, flow_keys);
@@ -373,13 +373,13 @@ parse_flow(struct pctx *c, struct flow *f, const config_setting_t *g,
 		if (v[strspn(v, " \t")] == '\0')
 			pc_err(c, s, "%s.reason: is empty; say why the exception "
 			    "exists", fpath);
-		f->reason = strdup(v);
+		f->reason = pc_strdup(c, v);
 	}
 	if ((v = pc_str(c, g, fpath, "approval", false, false, &s)) != NULL) {
 		if (v[0] == '\0')
 			pc_err(c, s, "%s.approval: is empty; give the approval "
 			    "reference or leave approval out", fpath);
-		f->approval = strdup(v);
+		f->approval = pc_strdup(c, v);
 	}
 	if ((v = pc_str(c, g, fpath, "expires", false, false, &s)) != NULL) {
 		f->expires_loc = pc_loc(c, s);
@@ -417,7 +417,7 @@ pf_flows(struct pctx *c, const config_setting_t *root)
 		return;
 	if ((n = config_setting_length(s)) == 0)
 		return;
-	if ((p->flows = calloc((size_t)n, sizeof(*p->flows))) == NULL)
+	if ((p->flows = pc_calloc(c, (size_t)n, sizeof(*p->flows))) == NULL)
 		return;
 	for (i = 0; i < n; i++) {
 		e = config_setting_get_elem(s, (unsigned)i);

@@ -45,7 +45,7 @@ pz_unknown_zone(struct pctx *c, const config_setting_t *s, const char *path,
 	char list[PC_PATHLEN];
 	size_t i;
 
-	if ((names = calloc(c->p->nzones + 1, sizeof(*names))) == NULL)
+	if ((names = pc_calloc(c, c->p->nzones + 1, sizeof(*names))) == NULL)
 		return -1;
 	for (i = 0; i < c->p->nzones; i++)
 		names[i] = c->p->zones[i].name;
@@ -108,7 +108,7 @@ parse_nets(struct pctx *c, struct zone *z, const config_setting_t *g,
 		    "(CIDR, e.g. \"192.0.2.0/24\")", path);
 		return;
 	}
-	if ((z->nets = calloc((size_t)n, sizeof(*z->nets))) == NULL)
+	if ((z->nets = pc_calloc(c, (size_t)n, sizeof(*z->nets))) == NULL)
 		return;
 	for (i = 0; i < n; i++) {
 		e = config_setting_get_elem(s, (unsigned)i);
@@ -136,7 +136,7 @@ parse_addrs(struct pctx *c, struct host *h, const config_setting_t *g,
 		    path);
 		return;
 	}
-	if ((h->addrs = calloc((size_t)n, sizeof(*h->addrs))) == NULL)
+	if ((h->addrs = pc_calloc(c, (size_t)n, sizeof(*h->addrs))) == NULL)
 		return;
 	for (i = 0; i < n; i++) {
 		e = config_setting_get_elem(s, (unsigned)i);
@@ -171,7 +171,7 @@ parse_host(struct pctx *c, struct zone *z, struct host *h,
 			pc_err(c, s, "%s.name: \"%s\" is not a host name "
 			    "(a ':' would split the endpoint \"zone:host\"; "
 			    "use letters, digits, '-' or '_')", hpath, v);
-		h->name = strdup(v);
+		h->name = pc_strdup(c, v);
 	}
 	if ((s = pc_get(c, g, hpath, "mac", PT_STRING, false, path)) != NULL) {
 		h->mac_loc = pc_loc(c, s);
@@ -201,7 +201,7 @@ parse_hosts(struct pctx *c, struct zone *z, const config_setting_t *g,
 		return;
 	if ((n = config_setting_length(s)) == 0)
 		return;
-	if ((z->hosts = calloc((size_t)n, sizeof(*z->hosts))) == NULL)
+	if ((z->hosts = pc_calloc(c, (size_t)n, sizeof(*z->hosts))) == NULL)
 		return;
 	z->nhosts = (size_t)n;
 	for (i = 0; i < n; i++) {
@@ -236,7 +236,7 @@ parse_zone(struct pctx *c, struct zone *z, const config_setting_t *g,
 			    "(expected a lowercase letter, then up to 30 of "
 			    "a-z, 0-9, '_' or '-')", zpath, v);
 		/* Kept even when bad, so references to it do not cascade. */
-		z->name = strdup(v);
+		z->name = pc_strdup(c, v);
 	}
 	if ((s = pc_get(c, g, zpath, "kind", PT_STRING, true, path)) != NULL &&
 	    pc_enum(c, s, path, "a zone kind", kind_names, 5, &k) == 0) {
@@ -245,7 +245,7 @@ parse_zone(struct pctx *c, struct zone *z, const config_setting_t *g,
 	}
 	if ((v = pc_str(c, g, zpath, "description", false, false,
 	    NULL)) != NULL)
-		z->description = strdup(v);
+		z->description = pc_strdup(c, v);
 	s = pc_get(c, g, zpath, "interfaces", PT_SEQ,
 	    c->p->gw.mode != MODE_MONITOR, path);
 	if (s != NULL) {
@@ -287,7 +287,7 @@ pz_zones(struct pctx *c, const config_setting_t *root)
 		return;
 	}
 	/* Final size first: hosts and endpoints point into this array. */
-	if ((p->zones = calloc((size_t)n, sizeof(*p->zones))) == NULL)
+	if ((p->zones = pc_calloc(c, (size_t)n, sizeof(*p->zones))) == NULL)
 		return;
 	p->nzones = (size_t)n;
 	for (i = 0; i < n; i++) {

@@ -34,6 +34,29 @@ pc_err(struct pctx *c, const config_setting_t *s, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Out of memory is an error like any other: the policy is refused. */
+void *
+pc_calloc(struct pctx *c, size_t n, size_t size)
+{
+	void *v;
+
+	if ((v = calloc(n, size)) == NULL)
+		diag_add(c->d, DIAG_ERROR, c->p->files[0], 0,
+		    "out of memory while parsing the policy");
+	return v;
+}
+
+char *
+pc_strdup(struct pctx *c, const char *s)
+{
+	char *v;
+
+	if ((v = strdup(s)) == NULL)
+		diag_add(c->d, DIAG_ERROR, c->p->files[0], 0,
+		    "out of memory while parsing the policy");
+	return v;
+}
+
 char *
 pc_path(char *buf, const char *fmt, ...)
 {
@@ -238,7 +261,7 @@ pc_abspath(struct pctx *c, const config_setting_t *g, const char *gpath,
 		rc = -1;
 		v = def;
 	}
-	if ((*out = strdup(v)) == NULL)
+	if ((*out = pc_strdup(c, v)) == NULL)
 		return -1;
 	return rc;
 }
@@ -270,7 +293,7 @@ pc_ifaces(struct pctx *c, const config_setting_t *s, const char *path,
 	*n = 0;
 	if (len == 0)
 		return 0;
-	if ((*out = calloc((size_t)len, sizeof(**out))) == NULL)
+	if ((*out = pc_calloc(c, (size_t)len, sizeof(**out))) == NULL)
 		return -1;
 	for (i = 0; i < len; i++) {
 		e = config_setting_get_elem(s, (unsigned)i);
@@ -287,7 +310,7 @@ pc_ifaces(struct pctx *c, const config_setting_t *s, const char *path,
 			rc = -1;
 			continue;
 		}
-		if (((*out)[*n] = strdup(v)) == NULL)
+		if (((*out)[*n] = pc_strdup(c, v)) == NULL)
 			return -1;
 		(*n)++;
 	}
