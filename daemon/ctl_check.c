@@ -30,9 +30,12 @@ ctl_check(struct ctl *ctl, int argc, char **argv)
 		ctl_usage(stderr, "check");
 		return CTL_EXIT_ERR;
 	}
+	/* "bunrictl check FILE" reads as naturally as "check -c FILE". */
+	if (optind < argc)
+		ctl->conf = argv[optind++];
 	if (optind < argc) {
 		fprintf(stderr, "bunrictl check: unexpected argument \"%s\" "
-		    "(the file is given with -c FILE)\n", argv[optind]);
+		    "(one policy file, given as FILE or -c FILE)\n", argv[optind]);
 		ctl_usage(stderr, "check");
 		return CTL_EXIT_ERR;
 	}

@@ -97,7 +97,8 @@ r 1 "" "usage: bunrictl"
 r 1 "" "unknown option" check --bogus -c "$CONF"
 r 1 "" "usage: bunrictl" --bogus check
 r 1 "" "needs a value" check -c
-r 1 "" "unexpected argument" check "$CONF"
+r 0 "$valid" "" check "$CONF"
+r 1 "" "unexpected argument" check "$CONF" "$CONF"
 r 0 "usage: bunrictl check" "" check --help
 
 echo "check: $n cases, $fail failed"
