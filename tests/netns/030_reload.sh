@@ -53,7 +53,7 @@ gw_table | table_norm | diff -u "$LAB_DIR/table.b" - >&2 ||
 "$B/bunrictl" -S "$LAB_DIR/ctl.sock" reload >"$LAB_DIR/ctl.out" 2>&1
 rc=$?
 [ $rc = 1 ] || { cat "$LAB_DIR/ctl.out" >&2; fail "bunrictl reload of an invalid policy: exit $rc, expected 1"; }
-grep -q 'error' "$LAB_DIR/ctl.out" || fail "bunrictl reload of an invalid policy did not print its errors"
+grep -q error "$LAB_DIR/ctl.out" || { cat "$LAB_DIR/ctl.out" >&2; fail "bunrictl reload of an invalid policy did not print its errors"; }
 gw_table | table_norm | diff -u "$LAB_DIR/table.b" - >&2 ||
     fail "an invalid reload (bunrictl) changed the kernel table"
 phase bad block pass

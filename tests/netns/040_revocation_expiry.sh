@@ -46,7 +46,7 @@ done
 
 # --- expiry without reload ---
 now=$(date +%s)
-exp1=$((now + 7)) exp2=$((now + 9))
+exp1=$((now + 6)) exp2=$((now + 12))
 rfc() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
 sed -e "/^flows = (/a\\  { id = \"EXP-1\"; from = \"lgwan:lg-b\"; to = \"mgmt:mg-b\"; proto = \"udp\"; ports = [ 2601 ]; reason = \"lab\"; approval = \"LAB\"; expires = \"$(rfc $exp1)\"; }," \
     -e "/^flows = (/a\\  { id = \"EXP-2\"; from = \"lgwan:lg-b\"; to = \"mgmt:mg-b\"; proto = \"udp\"; ports = [ 2602 ]; reason = \"lab\"; approval = \"LAB\"; expires = \"$(rfc $exp2)\"; }," \

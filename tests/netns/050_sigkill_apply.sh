@@ -5,7 +5,8 @@
 # no generated element.  Each round starts bunrid on the other version and
 # SIGKILLs it after a random delay within its apply time; the kernel table
 # must then be entirely the old or entirely the new one (canonical JSON,
-# nftcanon.py), never a mix and never missing.  Meanwhile a background
+# nftcanon.py, table flags aside: owner shows only while bunrid lives),
+# never a mix and never missing.  Meanwhile a background
 # prober keeps sending packets no version allows: none may ever cross.
 . "$(dirname "$0")/lib.sh"
 need_root
@@ -28,7 +29,7 @@ for v in 0 1; do
 	bunrid_start "$LAB_DIR/v$v.conf" || fail "bunrid did not start on v$v"
 	t1=$(date +%s%N)
 	sleep 1
-	gw_canon >"$LAB_DIR/canon.v$v"
+	gw_canon --no-flags >"$LAB_DIR/canon.v$v"
 	bunrid_stop
 	[ -s "$LAB_DIR/canon.v$v" ] || fail "no table after applying v$v"
 	in_ns "$GW" nft delete table inet bunri 2>/dev/null
@@ -74,14 +75,15 @@ for r in $(seq 1 "$ROUNDS"); do
 	LAB_PIDS="$LAB_PIDS $BUNRID_PID"
 	sleep "$(awk -v d="$delay" 'BEGIN { printf "%.3f", d / 1000 }')"
 	bunrid_stop KILL
-	gw_canon >"$LAB_DIR/canon.now"
+	gw_canon --no-flags >"$LAB_DIR/canon.now"
 	if cmp -s "$LAB_DIR/canon.now" "$LAB_DIR/canon.v$next"; then
 		new=$((new + 1)); cur=$next
 	elif cmp -s "$LAB_DIR/canon.now" "$LAB_DIR/canon.v$cur"; then
 		old=$((old + 1))
 	else
 		[ -s "$LAB_DIR/canon.now" ] || fail "round $r (kill after ${delay} ms): no table in the kernel"
-		diff "$LAB_DIR/canon.v$next" "$LAB_DIR/canon.now" | head -n 5 >&2
+		python3 "$NETNS_DIR/nftcanon.py" --diff "$LAB_DIR/canon.v$cur" "$LAB_DIR/canon.v$next" \
+		    "$LAB_DIR/canon.now" >&2
 		fail "round $r (kill after ${delay} ms): the table is neither v$cur nor v$next"
 	fi
 done

@@ -51,6 +51,7 @@ lab_cleanup() {
 	rc=$?
 	trap - EXIT INT TERM
 	for pid in $LAB_PIDS; do
+		pkill -KILL -P "$pid" 2>/dev/null	# a helper subshell's own children
 		kill -KILL "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 	done

@@ -40,7 +40,38 @@ def strip_timeouts(x, on):
             strip_timeouts(v, on)
 
 
+def explain_diff(old_f, new_f, now_f):
+    """--diff OLD NEW NOW: say briefly how NOW differs from both."""
+    def load(f):
+        return [json.loads(l) for l in open(f) if l.strip()]
+    def key(o):
+        kind = next(iter(o))
+        return kind, o[kind].get("name", o[kind].get("chain", ""))
+    def elems(o):
+        kind = next(iter(o))
+        return {json.dumps(e, sort_keys=True) for e in o[kind].get("elem", [])}
+    old, new, now = load(old_f), load(new_f), load(now_f)
+    for label, ref in (("old", old), ("new", new)):
+        a = {key(o): o for o in ref if "rule" not in o}
+        b = {key(o): o for o in now if "rule" not in o}
+        print("vs %s: %d objects, now %d; rules %d, now %d" % (
+            label, len(a), len(b), sum("rule" in o for o in ref), sum("rule" in o for o in now)))
+        for k in sorted(set(a) | set(b)):
+            if k not in b:
+                print("  missing now: %s %s" % k)
+            elif k not in a:
+                print("  extra now: %s %s" % k)
+            elif a[k] != b[k]:
+                ea, eb = elems(a[k]), elems(b[k])
+                print("  differs: %s %s: %d elements only in %s, %d only now; e.g. %s / %s" % (
+                    k[0], k[1], len(ea - eb), label, len(eb - ea),
+                    next(iter(ea - eb), "-")[:120], next(iter(eb - ea), "-")[:120]))
+
+
 def main():
+    if len(sys.argv) == 5 and sys.argv[1] == "--diff":
+        explain_diff(*sys.argv[2:5])
+        return
     no_flags = "--no-flags" in sys.argv
     no_timeout = "--no-timeout" in sys.argv
     doc = json.load(sys.stdin)
