@@ -60,8 +60,9 @@ sig_ready(struct source *s, uint32_t events)
 		case SIGTERM:
 		case SIGINT:
 			/* Fail closed: the ruleset stays, nothing is flushed. */
-			log_info("%s: stopping; table inet bunri stays in the"
-			    " kernel", signo == SIGTERM ? "SIGTERM" : "SIGINT");
+			log_info("%s: stopping%s", signo == SIGTERM ?
+			    "SIGTERM" : "SIGINT", d->enf.nl != NULL ?
+			    "; table inet bunri stays in the kernel" : "");
 			loop_stop(d->loop);
 			return;
 		default:

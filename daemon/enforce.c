@@ -32,6 +32,16 @@
 
 static void	 timer_ready(struct source *, uint32_t);
 
+/* Milliseconds of CLOCK_MONOTONIC, for the debug log of how long an apply took. */
+static double
+ms_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 time_t
 policy_next_expiry(const struct policy *p, time_t now)
 {
@@ -120,8 +130,10 @@ apply(struct enforce *e, const struct policy *p, const bool *iso, time_t now)
 	struct nftc_out out;
 	struct nft_ir *ir;
 	struct nl_error ne;
+	double t0, t1, t2;
 	int rc = -1;
 
+	t0 = ms_now();
 	memset(&out, 0, sizeof(out));
 	o.now = now;
 	o.isolated = iso;
@@ -134,6 +146,7 @@ apply(struct enforce *e, const struct policy *p, const bool *iso, time_t now)
 		log_warnx("building the netlink objects: out of memory");
 		goto out;
 	}
+	t1 = ms_now();
 	nftnl_table_set_u32(out.table, NFTNL_TABLE_FLAGS, e->table_flags);
 	if (nl_replace_table(e->nl, &out, &ne) == -1 && ne.table_flags &&
 	    e->table_flags != 0) {
@@ -154,9 +167,10 @@ apply(struct enforce *e, const struct policy *p, const bool *iso, time_t now)
 		    ne.msg);
 		goto out;
 	}
+	t2 = ms_now();
 	log_debug("applied table inet %s: %zu counters, %zu sets, %zu chains,"
-	    " %zu rules", NFTC_TABLE, out.nobjs, out.nsets, out.nchains,
-	    out.nrules);
+	    " %zu rules; compiled in %.0f ms, netlink batch %.0f ms", NFTC_TABLE,
+	    out.nobjs, out.nsets, out.nchains, out.nrules, t1 - t0, t2 - t1);
 	rc = 0;
 out:
 	nftc_out_free(&out);
