@@ -25,10 +25,10 @@ endif
 # Debian 12 packages the build and the tests need; `make deps` installs the
 # missing ones with apt-get (root), so one command sets up a fresh machine.
 DEB_PKGS := gcc make pkg-config libnftnl-dev libmnl-dev libpcap-dev \
-	libconfig-dev libsodium-dev check nftables iproute2 tcpdump \
-	python3 procps
+	libconfig-dev libsodium-dev libssl-dev check nftables iproute2 tcpdump \
+	python3 python3-jsonschema procps clang libclang-rt-14-dev
 
-PKGS	:= libnftnl libmnl libpcap libconfig libsodium
+PKGS	:= libnftnl libmnl libpcap libconfig libsodium libcrypto
 OPT	?= -O2 -g
 WARN	:= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wpointer-arith -Wcast-qual -Werror
