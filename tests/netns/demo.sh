@@ -110,7 +110,7 @@ while IFS='|' read -r what from to proto port fam flags spoof; do
 	else
 		why="$why   <-- explain (exit $rc) disagrees with the kernel"
 	fi
-	pp=$proto; [ "$port" != - ] && pp="$proto/$port"
+	pp=$ep; [ "$port" != - ] && pp="$proto/$port"
 	# Invented hosts are shown by what they are.
 	f=$from t=$to
 	case $f in *:~stranger) f="${f%%:*}:unregistered-pc" ;; *:~addr*) f="${f%%:*}:$src" ;; esac

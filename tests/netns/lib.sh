@@ -245,7 +245,10 @@ bunrid_stop() {
 		i=$((i + 1))
 	done
 	kill -KILL "$BUNRID_PID" 2>/dev/null
-	wait "$BUNRID_PID" 2>/dev/null
+	# bash reports a killed job on its own stderr; that is expected here.
+	exec 9>&2 2>/dev/null
+	wait "$BUNRID_PID"
+	exec 2>&9 9>&-
 	LAB_PIDS=$(echo "$LAB_PIDS" | tr ' ' '\n' | grep -vx "$BUNRID_PID" | tr '\n' ' ')
 	BUNRID_PID=
 }
