@@ -1,0 +1,372 @@
+/* flowtab.c - bounded flow table: one entry array, chained index, LRU list. */
+#include <sys/socket.h>
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flowtab.h"
+
+/*
+ * Memory is allocated once: max entries of 112 bytes and a bucket array
+ * of uint32 heads (a power of two >= max, so about 4 bytes per flow).
+ * Chains and the LRU list are uint32 indices inside the entries, which
+ * keeps a tracked flow under 128 bytes with its share of the index.
+ */
+
+#define NIL	UINT32_MAX
+
+struct flowtab {
+	struct flow_entry *ent;
+	uint32_t	*bucket;
+	uint32_t	 mask;		/* buckets - 1 */
+	uint32_t	 max;
+	uint32_t	 used;		/* entries ever handed out (high water) */
+	uint32_t	 count;
+	uint32_t	 free;		/* free list through hnext_ */
+	uint32_t	 oldest;	/* LRU head: least recently seen */
+	uint32_t	 newest;
+	uint64_t	 timeout;
+	uint8_t		 hkey[crypto_shorthash_KEYBYTES];
+	uint64_t	 inserts, evictions, expirations;
+};
+
+/* The table's own promise (flowtab.h): keys compare as 40 plain bytes. */
+_Static_assert(sizeof(struct flowkey) == 40, "flowkey has hidden padding");
+_Static_assert(sizeof(struct flow_entry) <= 112, "flow_entry grew");
+
+static uint64_t
+le64(const unsigned char b[8])
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | b[i];
+	return v;
+}
+
+static bool
+endpoint_lt(const uint8_t *a, uint16_t ap, const uint8_t *b, uint16_t bp)
+{
+	int c = memcmp(a, b, 16);
+
+	return c < 0 || (c == 0 && ap < bp);
+}
+
+/*
+ * The same bucket for both directions: hash the tuple with the smaller
+ * endpoint first, so a lookup costs one chain walk.
+ */
+static uint32_t
+bucket_of(const struct flowtab *ft, const struct flowkey *k)
+{
+	struct flowkey c;
+	unsigned char h[crypto_shorthash_BYTES];
+
+	if (endpoint_lt(k->dst, k->dport, k->src, k->sport)) {
+		memcpy(c.src, k->dst, 16);
+		memcpy(c.dst, k->src, 16);
+		c.sport = k->dport;
+		c.dport = k->sport;
+		c.family = k->family;
+		c.proto = k->proto;
+		c.pad[0] = c.pad[1] = 0;
+		k = &c;
+	}
+	crypto_shorthash(h, (const unsigned char *)k, sizeof(*k), ft->hkey);
+	return (uint32_t)le64(h) & ft->mask;
+}
+
+/*
+ * Deterministic across runs and machines (fixed zero key, little-endian
+ * read), kept below 2^63 because EVE readers take flow_id as int64.
+ */
+static uint64_t
+flow_id_of(const struct flowkey *k, uint64_t first_seen)
+{
+	static const unsigned char zero[crypto_shorthash_KEYBYTES];
+	unsigned char in[sizeof(*k) + 8], h[crypto_shorthash_BYTES];
+	uint64_t id;
+	int i;
+
+	memcpy(in, k, sizeof(*k));
+	for (i = 0; i < 8; i++)
+		in[sizeof(*k) + i] = (unsigned char)(first_seen >> (8 * i));
+	crypto_shorthash(h, in, sizeof(in), zero);
+	id = le64(h) & INT64_MAX;
+	return id != 0 ? id : 1;
+}
+
+struct flowtab *
+flowtab_new(size_t max_flows, uint64_t idle_timeout_us)
+{
+	struct flowtab *ft;
+	size_t nb = 16;
+
+	if (max_flows == 0 || max_flows > FLOWTAB_MAX)
+		return NULL;
+	while (nb < max_flows)
+		nb <<= 1;
+	if ((ft = calloc(1, sizeof(*ft))) == NULL)
+		return NULL;
+	ft->ent = calloc(max_flows, sizeof(*ft->ent));
+	ft->bucket = malloc(nb * sizeof(*ft->bucket));
+	if (ft->ent == NULL || ft->bucket == NULL) {
+		flowtab_free(ft);
+		return NULL;
+	}
+	memset(ft->bucket, 0xff, nb * sizeof(*ft->bucket));	/* all NIL */
+	ft->mask = (uint32_t)(nb - 1);
+	ft->max = (uint32_t)max_flows;
+	ft->free = ft->oldest = ft->newest = NIL;
+	ft->timeout = idle_timeout_us;
+	return ft;
+}
+
+void
+flowtab_free(struct flowtab *ft)
+{
+	if (ft == NULL)
+		return;
+	free(ft->ent);
+	free(ft->bucket);
+	free(ft);
+}
+
+int
+flowtab_set_hash_key(struct flowtab *ft, const uint8_t key[16])
+{
+	if (ft->count != 0)
+		return -1;
+	memcpy(ft->hkey, key, sizeof(ft->hkey));
+	return 0;
+}
+
+int
+flowkey_set(struct flowkey *k, const struct addr *src, const struct addr *dst,
+    uint8_t proto, uint16_t sport, uint16_t dport)
+{
+	size_t n;
+
+	memset(k, 0, sizeof(*k));
+	if (src->family != dst->family ||
+	    (src->family != AF_INET && src->family != AF_INET6))
+		return -1;
+	n = src->family == AF_INET ? 4 : 16;
+	memcpy(k->src, src->a, n);
+	memcpy(k->dst, dst->a, n);
+	k->family = src->family;
+	k->proto = proto;
+	k->sport = sport;
+	k->dport = dport;
+	return 0;
+}
+
+static bool
+key_is_reverse(const struct flowkey *e, const struct flowkey *k)
+{
+	return e->family == k->family && e->proto == k->proto &&
+	    e->sport == k->dport && e->dport == k->sport &&
+	    memcmp(e->src, k->dst, 16) == 0 && memcmp(e->dst, k->src, 16) == 0;
+}
+
+struct flow_entry *
+flowtab_lookup(struct flowtab *ft, const struct flowkey *k, bool *reply)
+{
+	uint32_t i;
+	struct flow_entry *e;
+
+	for (i = ft->bucket[bucket_of(ft, k)]; i != NIL; i = e->hnext_) {
+		e = &ft->ent[i];
+		if (memcmp(&e->key, k, sizeof(*k)) == 0) {
+			if (reply != NULL)
+				*reply = false;
+			return e;
+		}
+		if (key_is_reverse(&e->key, k)) {
+			if (reply != NULL)
+				*reply = true;
+			return e;
+		}
+	}
+	return NULL;
+}
+
+static void
+lru_unlink(struct flowtab *ft, struct flow_entry *e)
+{
+	if (e->lprev_ != NIL)
+		ft->ent[e->lprev_].lnext_ = e->lnext_;
+	else
+		ft->oldest = e->lnext_;
+	if (e->lnext_ != NIL)
+		ft->ent[e->lnext_].lprev_ = e->lprev_;
+	else
+		ft->newest = e->lprev_;
+}
+
+static void
+lru_append(struct flowtab *ft, struct flow_entry *e, uint32_t idx)
+{
+	e->lprev_ = ft->newest;
+	e->lnext_ = NIL;
+	if (ft->newest != NIL)
+		ft->ent[ft->newest].lnext_ = idx;
+	else
+		ft->oldest = idx;
+	ft->newest = idx;
+}
+
+void
+flowtab_remove(struct flowtab *ft, struct flow_entry *e)
+{
+	uint32_t idx = (uint32_t)(e - ft->ent);
+	uint32_t *pp = &ft->bucket[bucket_of(ft, &e->key)];
+
+	while (*pp != idx && *pp != NIL)
+		pp = &ft->ent[*pp].hnext_;
+	if (*pp == NIL)		/* not in the table: a caller bug, ignore */
+		return;
+	*pp = e->hnext_;
+	lru_unlink(ft, e);
+	e->hnext_ = ft->free;
+	ft->free = idx;
+	ft->count--;
+}
+
+static bool
+is_idle(const struct flowtab *ft, const struct flow_entry *e, uint64_t now)
+{
+	return now > e->last_seen && now - e->last_seen > ft->timeout;
+}
+
+struct flow_entry *
+flowtab_insert(struct flowtab *ft, const struct flowkey *k, uint64_t now,
+    flowtab_end_fn *end, void *arg)
+{
+	struct flow_entry *e;
+	uint32_t idx, b;
+
+	if (ft->count == ft->max) {
+		enum flow_end why;
+
+		e = &ft->ent[ft->oldest];
+		if (is_idle(ft, e, now)) {
+			why = FLOW_END_TIMEOUT;
+			ft->expirations++;
+		} else {
+			why = FLOW_END_EVICTED;
+			ft->evictions++;
+		}
+		if (end != NULL)
+			end(e, why, arg);
+		flowtab_remove(ft, e);
+	}
+	if (ft->free != NIL) {
+		idx = ft->free;
+		ft->free = ft->ent[idx].hnext_;
+	} else
+		idx = ft->used++;
+	e = &ft->ent[idx];
+	memset(e, 0, sizeof(*e));
+	e->key = *k;
+	e->first_seen = e->last_seen = now;
+	e->flow_id = flow_id_of(k, now);
+	b = bucket_of(ft, k);
+	e->hnext_ = ft->bucket[b];
+	ft->bucket[b] = idx;
+	lru_append(ft, e, idx);
+	ft->count++;
+	ft->inserts++;
+	return e;
+}
+
+void
+flowtab_touch(struct flowtab *ft, struct flow_entry *e, bool reply,
+    uint32_t len, uint64_t now)
+{
+	uint32_t idx = (uint32_t)(e - ft->ent);
+
+	if (reply) {
+		e->pkts_rev++;
+		e->bytes_rev += len;
+	} else {
+		e->pkts_fwd++;
+		e->bytes_fwd += len;
+	}
+	/* Interfaces are captured apart: time may step back a little. */
+	if (now > e->last_seen)
+		e->last_seen = now;
+	if (ft->newest != idx) {
+		lru_unlink(ft, e);
+		lru_append(ft, e, idx);
+	}
+}
+
+size_t
+flowtab_expire(struct flowtab *ft, uint64_t now, flowtab_end_fn *end,
+    void *arg)
+{
+	struct flow_entry *e;
+	size_t n = 0;
+
+	/*
+	 * The LRU order is the order of last_seen up to small steps back in
+	 * packet time, so the walk stops at the first flow still active.
+	 */
+	while (ft->oldest != NIL && is_idle(ft, e = &ft->ent[ft->oldest], now)) {
+		if (end != NULL)
+			end(e, FLOW_END_TIMEOUT, arg);
+		flowtab_remove(ft, e);
+		ft->expirations++;
+		n++;
+	}
+	return n;
+}
+
+size_t
+flowtab_flush(struct flowtab *ft, flowtab_end_fn *end, void *arg)
+{
+	struct flow_entry *e;
+	size_t n = 0;
+
+	while (ft->oldest != NIL) {
+		e = &ft->ent[ft->oldest];
+		if (end != NULL)
+			end(e, FLOW_END_FLUSH, arg);
+		flowtab_remove(ft, e);
+		n++;
+	}
+	return n;
+}
+
+int
+flowtab_foreach(const struct flowtab *ft,
+    int (*fn)(const struct flow_entry *, void *), void *arg)
+{
+	uint32_t i;
+	int rc;
+
+	for (i = ft->oldest; i != NIL; i = ft->ent[i].lnext_)
+		if ((rc = fn(&ft->ent[i], arg)) != 0)
+			return rc;
+	return 0;
+}
+
+void
+flowtab_stats(const struct flowtab *ft, struct flowtab_stats *st)
+{
+	st->entries = ft->count;
+	st->max = ft->max;
+	st->inserts = ft->inserts;
+	st->evictions = ft->evictions;
+	st->expirations = ft->expirations;
+}
+
+size_t
+flowtab_memsize(const struct flowtab *ft)
+{
+	return sizeof(*ft) + (size_t)ft->max * sizeof(*ft->ent) +
+	    ((size_t)ft->mask + 1) * sizeof(*ft->bucket);
+}
