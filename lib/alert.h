@@ -72,6 +72,9 @@ struct alert_rec {
 	const char	*reason;	/* the decision in words */
 	const char	*policy_flow;	/* id of the allowing or nearest flow */
 	uint64_t	 packets, bytes;
+	/* of those, from dst to src (EVE flow *_toclient); 0 if not known */
+	uint64_t	 pkts_toclient, bytes_toclient;
+	uint64_t	 suppressed;	/* EV_ALERT: same sid rate-limited since the last one */
 	struct timeval	 first_seen, last_seen;
 	const char	*evidence;	/* path of the evidence pcap */
 	const char	*detail;	/* free text: policy-change, tamper, loss */
