@@ -117,6 +117,14 @@ START_TEST(iface_span)
 	    "monitor.span[0].interface: \"lg0\" is an interface of zone "
 	    "\"lgwan\" at line 5");
 	EXPECT_CLEAN("", ZONES, FLOWS, SPAN("span0"));
+	/* One mirror port carries one zone's traffic. */
+	EXPECT_ERROR("", ZONES, FLOWS, "monitor = { span = ( { interface = "
+	    "\"span0\"; zone = \"lgwan\"; }, { interface = \"span0\"; "
+	    "zone = \"mgmt\"; } ); };", 14, "monitor.span[1].interface: "
+	    "\"span0\" is also used by monitor.span[0] at line 14");
+	EXPECT_CLEAN("", ZONES, FLOWS, "monitor = { span = ( { interface = "
+	    "\"span0\"; zone = \"lgwan\"; }, { interface = \"span1\"; "
+	    "zone = \"mgmt\"; } ); };");
 }
 END_TEST
 

@@ -80,6 +80,79 @@ START_TEST(rule2_proto_ports)
 }
 END_TEST
 
+/* A My Number zone with no host yet: say what to register. */
+START_TEST(rule2_mynumber_zone_without_hosts)
+{
+	EXPECT_ERROR("", "{ name = \"mynumber\"; kind = \"mynumber\"; "
+	    "interfaces = [ \"mn0\" ]; networks = [ \"192.0.2.0/26\" ]; },\n"
+	    ZLG ",\n" ZIN ",\n" ZMG, F_MAIL ",\n" F_VDI ",\n" FLOW("F-010",
+	    "mynumber", "lgwan:chukan-gw", TCP(443)), "", 12, "flows[2] "
+	    "(F-010): mynumber flow must name a registered host, not the "
+	    "whole zone \"mynumber\"; register the host (name, mac, "
+	    "addresses) in the zone and name it");
+	/* An address no host holds is no registered host either. */
+	EXPECT_ERROR("", ZONES, F_MN2("mynumber:192.0.2.11", "lgwan:chukan-gw",
+	    TCP(443)), "", 13, "flows[3] (F-020): mynumber flow must name a "
+	    "registered host, not the address \"192.0.2.11\"; register the "
+	    "host (name, mac, addresses) in zone \"mynumber\"");
+}
+END_TEST
+
+/*
+ * The loader already refuses a mynumber host without a MAC and a tcp flow
+ * without ports; the rules must not rely on that, so the model is edited
+ * after a clean load and checked again.
+ */
+START_TEST(rule2_model_without_mac_or_ports)
+{
+	struct loaded	 l;
+	struct diags	 d;
+	struct host	*juki;
+	struct flow	*f;
+	size_t		 nports;
+
+	l = fx_load("", ZONES, FLOWS, "");
+	ck_assert_ptr_nonnull(l.p);
+	juki = &l.p->zones[0].hosts[0];
+	f = &l.p->flows[2];
+	ck_assert_str_eq(juki->name, "juki");
+	ck_assert_str_eq(f->id, "F-010");
+
+	diags_init(&d);
+	conf_rules_check(l.p, NOW, &d);
+	ck_assert_uint_eq(d.n, 0);
+	diags_free(&d);
+
+	juki->has_mac = false;
+	juki->mac_loc.line = 0;
+	diags_init(&d);
+	conf_rules_check(l.p, NOW, &d);
+	if (!fx_has(&d, DIAG_ERROR, 12, "flows[2] (F-010): mynumber flow must "
+	    "name a host with a registered MAC; \"mynumber:juki\" has none, "
+	    "add mac to zones[0].hosts[0]"))
+		fx_dump(&d);
+	ck_assert(fx_has(&d, DIAG_ERROR, 12, "flows[2] (F-010): mynumber flow "
+	    "must name a host with a registered MAC; \"mynumber:juki\" has "
+	    "none, add mac to zones[0].hosts[0]"));
+	diags_free(&d);
+	juki->has_mac = true;
+
+	nports = f->nports;
+	f->nports = 0;
+	diags_init(&d);
+	conf_rules_check(l.p, NOW, &d);
+	if (!fx_has(&d, DIAG_ERROR, 12, "flows[2] (F-010): mynumber flow must "
+	    "list its ports; add ports"))
+		fx_dump(&d);
+	ck_assert(fx_has(&d, DIAG_ERROR, 12, "flows[2] (F-010): mynumber flow "
+	    "must list its ports; add ports"));
+	ck_assert_uint_eq(d.nerrors, 1);
+	diags_free(&d);
+	f->nports = nports;
+	fx_free(&l);
+}
+END_TEST
+
 /* --- rule 3: no two-hop path My Number -> peer -> Internet ------------- */
 
 START_TEST(rule3_peer_host)
@@ -96,6 +169,16 @@ START_TEST(rule3_peer_host)
 	    FLOW("F-020", "internet:vdi", "lgwan:chukan-gw", TCP(443)
 	    SAN("file-sanitize")), "", 13, "the peer of mynumber flow "
 	    "flows[2] (F-010) at line 12");
+	/* Named by one of its addresses, the peer is the whole host. */
+	EXPECT_ERROR("", ZMN ",\n" ZLG_("", ", { name = \"relay\"; "
+	    "mac = \"02:00:00:00:20:60\"; addresses = [ \"198.51.100.60\", "
+	    "\"198.51.100.61\" ]; }") ",\n" ZIN ",\n" ZMG, F_MN2("mynumber:tax",
+	    "lgwan:198.51.100.60", TCP(443)) ",\n" FLOW("F-021",
+	    "lgwan:198.51.100.61", "internet:vdi", TCP(443)
+	    SAN("screen-transfer")), "", 14, "flows[4] (F-021): flow between "
+	    "\"lgwan:198.51.100.61\" and internet zone \"internet\" reaches "
+	    "\"lgwan:198.51.100.60\", the peer of mynumber flow flows[3] "
+	    "(F-020) at line 13");
 	/* A peer in mgmt is no different. */
 	EXPECT_ERROR("", ZONES, F_MN2("mynumber:tax", "mgmt:noc", TCP(514))
 	    ",\n" FLOW("F-021", "mgmt:noc", "internet:vdi", TCP(443)), "",
@@ -123,6 +206,30 @@ START_TEST(rule3_peer_covered)
 	EXPECT_CLEAN("", ZONES, FLOWS ",\n" FLOW("F-020",
 	    "lgwan:198.51.100.128/25", "internet:vdi", TCP(443)
 	    SAN("screen-transfer")), "");
+}
+END_TEST
+
+/* The peer is an address no host holds: networks holding it reach it. */
+START_TEST(rule3_peer_address)
+{
+	EXPECT_ERROR("", ZONES, F_MN2("mynumber:tax", "mgmt:192.0.2.201",
+	    TCP(514)) ",\n" FLOW("F-021", "mgmt:192.0.2.192/28",
+	    "internet:vdi", TCP(443)), "", 14, "flows[4] (F-021): flow "
+	    "between \"mgmt:192.0.2.192/28\" and internet zone \"internet\" "
+	    "reaches \"mgmt:192.0.2.201\", the peer of mynumber flow flows[3] "
+	    "(F-020) at line 13");
+	EXPECT_ERROR("", ZONES, F_MN2("mynumber:tax", "mgmt:192.0.2.201",
+	    TCP(514)) ",\n" FLOW("F-021", "internet:vdi", "mgmt:192.0.2.201",
+	    TCP(443)), "", 14, "flows[4] (F-021): flow between "
+	    "\"mgmt:192.0.2.201\" and internet zone \"internet\" reaches "
+	    "\"mgmt:192.0.2.201\"");
+	/* The registered host beside it may use the Internet. */
+	EXPECT_CLEAN("", ZONES, F_MN2("mynumber:tax", "mgmt:192.0.2.201",
+	    TCP(514)) ",\n" FLOW("F-021", "mgmt:noc", "internet:vdi",
+	    TCP(443)), "");
+	EXPECT_CLEAN("", ZONES, F_MN2("mynumber:tax", "mgmt:192.0.2.201",
+	    TCP(514)) ",\n" FLOW("F-021", "mgmt:192.0.2.224/27",
+	    "internet:vdi", TCP(443)), "");
 }
 END_TEST
 
@@ -270,8 +377,11 @@ rules_sep_suite(void)
 	tcase_add_test(tc, rule2_mynumber_side);
 	tcase_add_test(tc, rule2_peer_side);
 	tcase_add_test(tc, rule2_proto_ports);
+	tcase_add_test(tc, rule2_mynumber_zone_without_hosts);
+	tcase_add_test(tc, rule2_model_without_mac_or_ports);
 	tcase_add_test(tc, rule3_peer_host);
 	tcase_add_test(tc, rule3_peer_covered);
+	tcase_add_test(tc, rule3_peer_address);
 	tcase_add_test(tc, rule4_sanitize);
 	tcase_add_test(tc, rule5_mgmt_like_any_zone);
 	suite_add_tcase(s, tc);
