@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "community_id.h"
 #include "eve.h"
 
 /* alerts.md, "Signatures". */
@@ -82,15 +83,23 @@ put_time(struct jbuf *jb, const char *key, const struct timeval *tv)
 	json_str(jb, key, eve_fmt_time(tv, ts, sizeof(ts)));
 }
 
-/*
- * "community_id": left out until lib/community_id.h (helper M2) lands;
- * then the Community ID v1 (seed 0) of the tuple goes here.
- */
+/* Community ID v1, seed 0, so CSIRT can join with Suricata or Zeek logs. */
 static void
 put_community_id(struct jbuf *jb, const struct alert_rec *r)
 {
-	(void)jb;
-	(void)r;
+	char cid[COMMUNITY_ID_LEN];
+	uint16_t sp = 0, dp = 0;
+
+	if (r->has_ports) {
+		sp = r->sport;
+		dp = r->dport;
+	} else if (r->has_icmp) {
+		sp = r->icmp_type;
+		dp = r->icmp_code;
+	}
+	if (community_id_v1(0, &r->src, &r->dst, r->proto, sp, dp, cid,
+	    sizeof(cid)) != NULL)
+		json_str(jb, "community_id", cid);
 }
 
 /* flow_id .. icmp_code: EVE's top-level description of the packet's flow. */
