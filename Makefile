@@ -93,10 +93,48 @@ $(B)/tests/%: tests/unit/%.c tests/unit/check_main.h $(LIBA)
 
 unit: $(UNIT_BIN)
 
+# Test tools (tests/tools/*.c): small programs the shell tests drive.
+TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
+TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
+
+$(B)/tools/%: tests/tools/%.c $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -o $@ $< $(LIBA) $(LDLIBS_ALL)
+
+.PHONY: tools fuzzers fuzz
+tools: $(TOOL_BIN)
+
+# libFuzzer harnesses (tests/fuzz/fuzz_*.c), built with clang and lib/
+# compiled again for coverage; `make fuzz` runs each for FUZZ_TIME s
+# through tests/fuzz/run.sh, which `make check` also runs.
+FUZZ_CC	?= clang
+FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Ilib \
+	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) -fno-omit-frame-pointer \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
+FUZZ_LIB := $(B)/fuzz/libbunri.a
+
+$(B)/fuzz/lib/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -MMD -MP -c -o $@ $<
+
+$(FUZZ_LIB): $(LIB_SRC:%.c=$(B)/fuzz/%.o)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -MMD -MP -o $@ $< $(FUZZ_LIB) $(LDLIBS_ALL)
+
+fuzzers: $(FUZZ_BIN)
+
+fuzz: tools fuzzers
+	@B=$(B) tests/fuzz/run.sh
+
 # The test command of the README.  Unit tests, the bad-policy corpus and
 # the netns scenarios all go through one runner that prints the totals.
 check: deps
-	@$(MAKE) --no-print-directory build unit
+	@$(MAKE) --no-print-directory build unit tools
 	@B=$(B) tests/run.sh
 
 # The README's first command: on a fresh Debian 12, as root, a lab of

@@ -1,0 +1,55 @@
+#!/bin/sh
+# run.sh - builds the libFuzzer harnesses if needed and runs each for a bounded time.
+#
+# FUZZ_TIME seconds per harness (default 20).  Seeds: the first packets of
+# the tcpdump corpus (when it is there) plus a few made here.  Exit non-zero
+# when a harness finds a crash, a leak or a sanitizer report; the input
+# that did it is left in $B/fuzz/crash-* and named in the output.
+B=${B:-build}
+FUZZ_TIME=${FUZZ_TIME:-20}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 1
+
+if ! command -v clang >/dev/null 2>&1; then
+	echo "clang is not installed (make deps installs it)"
+	[ "${CI:-}" = true ] && exit 1
+	exit 77
+fi
+make --no-print-directory -s B="$B" fuzzers || exit 1
+
+corpus=${BUNRI_CORPUS:-$top/../shared/corpus}/tcpdump-pcaps
+seeds=$B/fuzz/seeds
+if [ ! -d "$seeds" ]; then
+	mkdir -p "$seeds"
+	# Ethernet/IPv4/TCP and raw IPv6/ICMPv6 so the run starts past the
+	# link layer even without the corpus.
+	printf '\000\002\000\000\000\000\001\002\000\000\000\000\002\010\000\105\000\000\050\000\001\000\000\100\006\000\000\300\000\002\001\300\000\002\002\000\120\001\273\000\000\000\000\000\000\000\000\120\002\040\000\000\000\000\000' >"$seeds/eth-tcp"
+	printf '\007\140\000\000\000\000\040\072\377\040\001\015\270\000\000\000\000\000\000\000\000\000\000\000\001\040\001\015\270\000\000\000\000\000\000\000\000\000\000\000\002\207\000\000\000\000\000\000\000\040\001\015\270\000\000\000\000\000\000\000\000\000\000\000\002\001\001\002\000\000\000\000\001' >"$seeds/raw6-ns"
+	if [ -x "$B/tools/pcap_decode" ] && [ -d "$corpus" ]; then
+		"$B/tools/pcap_decode" -s "$seeds" -n 2 "$corpus"/*.pcap \
+		    "$corpus"/*.pcapng >/dev/null 2>&1
+	fi
+fi
+
+rc=0
+for f in "$B"/fuzz/fuzz_*; do
+	[ -x "$f" ] || continue
+	name=$(basename "$f")
+	work=$B/fuzz/corpus-$name
+	mkdir -p "$work"
+	log=$B/fuzz/$name.log
+	"$f" -max_total_time="$FUZZ_TIME" -rss_limit_mb=1024 -timeout=10 \
+	    -artifact_prefix="$B/fuzz/crash-$name-" -print_final_stats=1 \
+	    "$work" "$seeds" >"$log" 2>&1
+	r=$?
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+	speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
+	if [ $r -ne 0 ]; then
+		echo "$name: FAILED (exit $r); see $log"
+		grep -E 'ERROR|runtime error|SUMMARY|artifact' "$log" | head -n 20
+		rc=1
+	else
+		echo "$name: ${execs:-?} runs in ${FUZZ_TIME} s (${speed:-?}/s), no crash"
+	fi
+done
+exit $rc
