@@ -1,0 +1,242 @@
+/* detect.c - the detection engine's core: one packet at a time, rate limit, event output. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "community_id.h"
+#include "detect_int.h"
+
+void
+detect_opts_from_policy(const struct policy *p, struct detect_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->mode = p->gw.mode == MODE_MONITOR ? DETECT_MONITOR : DETECT_ENFORCE;
+	o->rate_limit = p->alerts.rate_limit;
+	o->evidence_packets = p->mon.evidence_packets;
+	o->max_flows = p->mon.max_flows;
+	o->flow_timeout = p->mon.flow_timeout;
+	o->scan_ports = p->mon.scan_ports;
+	o->scan_hosts = p->mon.scan_hosts;
+	o->scan_window = p->mon.scan_window;
+	o->host_once = true;
+}
+
+struct detect *
+detect_new(struct policy *p, const struct detect_opts *o,
+    const struct detect_sink *sink)
+{
+	struct detect *d;
+
+	if (o->max_flows == 0 || o->max_flows > FLOWTAB_MAX ||
+	    sink == NULL || sink->on_event == NULL)
+		return NULL;
+	if (p->didx == NULL)
+		(void)decide_index(p);	/* without it decide() scans: same answers */
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return NULL;
+	d->p = p;
+	d->o = *o;
+	d->sink = *sink;
+	d->expired_sec = INT64_MIN;
+	if ((d->seen = calloc(SEEN_SLOTS, sizeof(*d->seen))) == NULL ||
+	    (d->ft = flowtab_new(o->max_flows,
+	    (uint64_t)o->flow_timeout * 1000000)) == NULL ||
+	    detect_scan_new(d) == -1) {
+		detect_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void
+detect_free(struct detect *d)
+{
+	if (d == NULL)
+		return;
+	flowtab_free(d->ft);
+	detect_scan_free(d);
+	free(d->seen);
+	free(d);
+}
+
+const char *
+detect_zone_name(const struct policy *p, uint8_t idx)
+{
+	return idx == ZONE_NONE || idx >= p->nzones ? NULL : p->zones[idx].name;
+}
+
+/*
+ * At most rate_limit alerts of one signature per packet second; the
+ * others are counted, and the next alert that passes carries the count.
+ */
+bool
+detect_ratelimit(struct detect *d, enum sig sid, int64_t sec,
+    uint64_t *suppressed)
+{
+	struct ratelimit *r = &d->rl[sid];
+
+	*suppressed = 0;
+	if (d->o.rate_limit == 0)
+		return true;
+	if (r->sec != sec) {
+		r->sec = sec;
+		r->n = 0;
+	}
+	if (r->n >= d->o.rate_limit) {
+		r->pending++;
+		d->st.suppressed[sid]++;
+		return false;
+	}
+	r->n++;
+	*suppressed = r->pending;
+	r->pending = 0;
+	return true;
+}
+
+void
+detect_rec_init(const struct detect *d, struct alert_rec *r,
+    enum event_kind kind, const struct timeval *ts, const char *iface)
+{
+	memset(r, 0, sizeof(*r));
+	r->kind = kind;
+	r->ts = *ts;
+	r->host = d->p->gw.name;
+	r->in_iface = iface;
+}
+
+void
+detect_emit(struct detect *d, struct alert_rec *r)
+{
+	if (r->kind == EV_ALERT && r->sid >= 1 && r->sid <= SIG_MAX)
+		d->st.alerts[r->sid]++;
+	else if (r->kind == EV_FLOW)
+		d->st.flow_events++;
+	d->sink.on_event(r, d->sink.arg);
+}
+
+/* The zone of the capture's interface, remembered across packets. */
+static const struct zone *
+iface_zone(struct detect *d, const char *iface)
+{
+	const struct zone *z;
+	size_t i;
+
+	if (d->if_name != NULL && (d->if_name == iface ||
+	    strcmp(d->if_name, iface) == 0))
+		return d->if_zone;
+	z = policy_zone_of_iface(d->p, iface);
+	for (i = 0; z == NULL && i < d->p->mon.nspans; i++)
+		if (strcmp(d->p->mon.spans[i].iface, iface) == 0)
+			z = d->p->mon.spans[i].zone;
+	d->if_name = iface;
+	d->if_zone = z;
+	return z;
+}
+
+static int
+pkt_flowkey(const struct pkt *pk, struct flowkey *k)
+{
+	uint16_t sp = 0, dp = 0;
+	bool one_way;
+
+	if (pk->has_ports) {
+		sp = pk->sport;
+		dp = pk->dport;
+	} else if (pk->has_icmp)
+		community_id_icmp_ports(pk->proto, pk->icmp_type,
+		    pk->icmp_code, &sp, &dp, &one_way);
+	return flowkey_set(k, &pk->src, &pk->dst, pk->proto, sp, dp);
+}
+
+static void
+expire(struct detect *d, const struct timeval *ts)
+{
+	if ((int64_t)ts->tv_sec == d->expired_sec)
+		return;
+	d->expired_sec = ts->tv_sec;
+	(void)detect_tick(d, ts);
+}
+
+static uint64_t
+tv_us(const struct timeval *tv)
+{
+	if (tv->tv_sec < 0)
+		return 0;
+	return (uint64_t)tv->tv_sec * 1000000 + (uint64_t)tv->tv_usec;
+}
+
+int
+detect_packet(struct detect *d, const char *iface, const struct zone *zone,
+    int linktype, const struct timeval *ts, const uint8_t *data,
+    uint32_t caplen, uint32_t wirelen)
+{
+	struct pkt *pk = &d->pk;
+	struct flow_entry *e;
+	struct flowkey k;
+	struct obs ob;
+	bool reply;
+	int rc;
+
+	rc = decode_packet(linktype, data, caplen, wirelen, pk);
+	decode_stats_count(&d->st.dec, rc);
+	if (rc != DEC_OK && rc != DEC_NOT_IP)
+		return rc;
+	expire(d, ts);
+
+	ob.iface = iface;
+	ob.zone = zone;
+	if (ob.zone == NULL && iface != NULL)
+		ob.zone = iface_zone(d, iface);
+	ob.ts = ts;
+	ob.data = data;
+	ob.caplen = caplen;
+	ob.wirelen = wirelen;
+
+	if (rc == DEC_NOT_IP) {
+		if (pk->is_arp)
+			detect_l2_packet(d, &ob, pk);
+		return rc;
+	}
+	if (pk->is_nd || detect_local_scope(&pk->src, &pk->dst)) {
+		/* It stays on its link: no verdict, but whose MAC is it? */
+		d->st.local++;
+		detect_l2_packet(d, &ob, pk);
+		return rc;
+	}
+	if ((pk->frag && !pk->frag_first) || pkt_flowkey(pk, &k) == -1) {
+		/* Later fragments carry no ports: their first one decided. */
+		d->st.no_flow++;
+		return rc;
+	}
+	if ((e = flowtab_lookup(d->ft, &k, &reply)) != NULL) {
+		flowtab_touch(d->ft, e, reply, wirelen, tv_us(ts));
+		detect_old_flow(d, &ob, e, reply);
+		return rc;
+	}
+	e = flowtab_insert(d->ft, &k, tv_us(ts), detect_flow_end, d);
+	flowtab_touch(d->ft, e, false, wirelen, tv_us(ts));
+	d->st.flows++;
+	detect_new_flow(d, &ob, e);
+	return rc;
+}
+
+size_t
+detect_tick(struct detect *d, const struct timeval *now)
+{
+	return flowtab_expire(d->ft, tv_us(now), detect_flow_end, d);
+}
+
+size_t
+detect_finish(struct detect *d)
+{
+	return flowtab_flush(d->ft, detect_flow_end, d);
+}
+
+void
+detect_stats(const struct detect *d, struct detect_stats *st)
+{
+	struct flowtab_stats fs;
+
+	*st = d->st;
+	flowtab_stats(d->ft, &fs);
+	st->evictions = fs.evictions;
+}
