@@ -28,7 +28,7 @@ for t in "$B"/tests/check_*; do
 	run_one "unit/$(basename "$t")" "$t"
 done
 
-for t in tests/conf/run-corpus.sh tests/cli/*.sh; do
+for t in tests/conf/run-corpus.sh tests/cli/*.sh tests/corpus/*.sh tests/fuzz/run.sh; do
 	[ -x "$t" ] || continue
 	run_one "$t" "$t"
 done
