@@ -1,0 +1,392 @@
+/* ctl_audit.c - bunrictl audit: classify a capture file against the policy, flow by flow. */
+#include <pcap/pcap.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "ctl.h"
+#include "detect.h"
+#include "eve.h"
+
+/*
+ * A capture is observed traffic: the engine runs in monitor mode (a
+ * disallowed flow in the file did cross wherever it was captured), with no
+ * rate limit, and every disallowed flow gets its alert.  The ingress zone
+ * of a packet is the zone of --iface or --zone, else the zone of its
+ * source address.  Each alert is held until its flow ends, so it is
+ * printed once with the flow's final counters; alerts without a flow
+ * (ARP, ND) are printed when they happen.
+ */
+
+#define PEND_BUCKETS	4096
+
+struct pend {
+	struct pend	*next;
+	struct alert_rec r;		/* strings below, or the policy's */
+	char		*signature;
+	char		*reason;
+};
+
+struct audit {
+	bool		 json;
+	const struct policy *p;
+	struct pend	*bucket[PEND_BUCKETS];
+	struct jbuf	 jb;
+	uint64_t	 seq;
+	bool		 oom;
+};
+
+static void
+print_text(struct audit *a, const struct alert_rec *r)
+{
+	const struct sig_info *si = sig_lookup(r->sid);
+	char ts1[EVE_TSLEN], ts2[EVE_TSLEN], s[ADDR_STRLEN], d[ADDR_STRLEN];
+	char mac[MAC_STRLEN];
+	const char *pn;
+
+	(void)a;
+	printf("%s: %s", si != NULL ? si->category : "alert", r->signature);
+	if (r->has_tuple) {
+		pn = eve_proto_name(r->proto);
+		addr_fmt(&r->src, s, sizeof(s));
+		addr_fmt(&r->dst, d, sizeof(d));
+		printf("\n  %s -> %s: ", r->src_zone != NULL ? r->src_zone :
+		    "(no zone)", r->dest_zone != NULL ? r->dest_zone :
+		    "(no zone)");
+		if (r->has_ports)
+			printf(r->src.family == AF_INET6 ?
+			    "[%s]:%u -> [%s]:%u" : "%s:%u -> %s:%u", s,
+			    r->sport, d, r->dport);
+		else
+			printf("%s -> %s", s, d);
+		if (pn != NULL)
+			printf(" %s", pn);
+		else
+			printf(" proto %u", r->proto);
+		if (r->has_icmp)
+			printf(" type %u code %u", r->icmp_type, r->icmp_code);
+		printf(", %llu packet%s, %llu bytes, first %s, last %s",
+		    (unsigned long long)r->packets, r->packets == 1 ? "" : "s",
+		    (unsigned long long)r->bytes,
+		    eve_fmt_time(&r->first_seen, ts1, sizeof(ts1)),
+		    eve_fmt_time(&r->last_seen, ts2, sizeof(ts2)));
+	} else {
+		printf("\n  %s", r->src_zone != NULL ? r->src_zone : "(no zone)");
+		if (r->has_mac)
+			printf(": MAC %s", mac_fmt(&r->src_mac, mac, sizeof(mac)));
+		printf(", at %s", eve_fmt_time(&r->ts, ts1, sizeof(ts1)));
+	}
+	if (r->reason != NULL)
+		printf("\n  %s", r->reason);
+	putchar('\n');
+}
+
+static void
+output(struct audit *a, const struct alert_rec *r)
+{
+	if (!a->json) {
+		print_text(a, r);
+		return;
+	}
+	if (eve_encode(r, ++a->seq, &a->jb) == -1) {
+		a->oom = true;
+		return;
+	}
+	fwrite(a->jb.buf, 1, a->jb.len, stdout);
+	putchar('\n');
+}
+
+static size_t
+pend_slot(uint64_t flow_id)
+{
+	return (size_t)((flow_id * 0x9e3779b97f4a7c15ULL) >> 52) &
+	    (PEND_BUCKETS - 1);
+}
+
+/* Keep an alert until its flow ends; in order within a flow. */
+static void
+pend_add(struct audit *a, const struct alert_rec *r)
+{
+	struct pend *n, **pp;
+
+	if ((n = calloc(1, sizeof(*n))) == NULL) {
+		a->oom = true;
+		return;
+	}
+	n->r = *r;
+	if ((r->signature != NULL && (n->signature = strdup(r->signature)) ==
+	    NULL) || (r->reason != NULL && (n->reason = strdup(r->reason)) ==
+	    NULL)) {
+		free(n->signature);
+		free(n);
+		a->oom = true;
+		return;
+	}
+	n->r.signature = n->signature;
+	n->r.reason = n->reason;
+	n->r.in_iface = r->in_iface;	/* the caller's argv: lives on */
+	for (pp = &a->bucket[pend_slot(r->flow_id)]; *pp != NULL;
+	    pp = &(*pp)->next)
+		;
+	*pp = n;
+}
+
+/* The flow ended: its alerts with the final counters. */
+static void
+pend_flush(struct audit *a, const struct alert_rec *f)
+{
+	struct pend *n, **pp;
+
+	pp = &a->bucket[pend_slot(f->flow_id)];
+	while ((n = *pp) != NULL) {
+		if (n->r.flow_id != f->flow_id) {
+			pp = &n->next;
+			continue;
+		}
+		*pp = n->next;
+		n->r.packets = f->packets;
+		n->r.bytes = f->bytes;
+		n->r.pkts_toclient = f->pkts_toclient;
+		n->r.bytes_toclient = f->bytes_toclient;
+		n->r.first_seen = f->first_seen;
+		n->r.last_seen = f->last_seen;
+		output(a, &n->r);
+		free(n->signature);
+		free(n->reason);
+		free(n);
+	}
+}
+
+static void
+pend_free(struct audit *a)
+{
+	struct pend *n;
+	size_t i;
+
+	for (i = 0; i < PEND_BUCKETS; i++)
+		while ((n = a->bucket[i]) != NULL) {
+			a->bucket[i] = n->next;
+			free(n->signature);
+			free(n->reason);
+			free(n);
+		}
+}
+
+static void
+on_event(const struct alert_rec *r, void *arg)
+{
+	struct audit *a = arg;
+
+	if (r->kind == EV_FLOW)
+		pend_flush(a, r);
+	else if (r->kind == EV_ALERT && r->has_tuple)
+		pend_add(a, r);
+	else if (r->kind == EV_ALERT)
+		output(a, r);
+}
+
+struct audit_args {
+	const char	*pcap, *iface, *zone;
+	bool		 json;
+};
+
+static int
+parse_args(struct ctl *ctl, int argc, char **argv, struct audit_args *aa)
+{
+	static const struct option longopts[] = {
+		{ "pcap",	required_argument,	NULL,	'r' },
+		{ "json",	no_argument,		NULL,	'j' },
+		{ "iface",	required_argument,	NULL,	'i' },
+		{ "zone",	required_argument,	NULL,	'z' },
+		CTL_COMMON_LONGOPTS
+	};
+	int ch;
+
+	memset(aa, 0, sizeof(*aa));
+	while ((ch = ctl_getopt(ctl, argc, argv, "", longopts)) != -1) {
+		switch (ch) {
+		case 'r': aa->pcap = optarg; break;
+		case 'j': aa->json = true; break;
+		case 'i': aa->iface = optarg; break;
+		case 'z': aa->zone = optarg; break;
+		case 'h':
+			ctl_usage(stdout, "audit");
+			return 1;
+		default:
+			ctl_usage(stderr, "audit");
+			return -1;
+		}
+	}
+	if (optind < argc && aa->pcap == NULL)
+		aa->pcap = argv[optind++];	/* the capture as a plain word */
+	if (optind < argc) {
+		fprintf(stderr, "bunrictl audit: unexpected argument \"%s\"\n",
+		    argv[optind]);
+		return -1;
+	}
+	if (aa->pcap == NULL) {
+		fprintf(stderr, "bunrictl audit: --pcap FILE is required\n");
+		ctl_usage(stderr, "audit");
+		return -1;
+	}
+	if (aa->iface != NULL && aa->zone != NULL) {
+		fprintf(stderr, "bunrictl audit: give --iface or --zone, not "
+		    "both\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* --iface must be a zone interface or a span port; --zone a zone. */
+static int
+check_ingress(const struct policy *p, const struct audit_args *aa,
+    const struct zone **zone)
+{
+	size_t i;
+
+	*zone = NULL;
+	if (aa->zone != NULL) {
+		if ((*zone = policy_zone_by_name(p, aa->zone)) != NULL)
+			return 0;
+		fprintf(stderr, "bunrictl audit: --zone \"%s\" is not a zone "
+		    "of the policy; zones:", aa->zone);
+		for (i = 0; i < p->nzones; i++)
+			fprintf(stderr, " %s", p->zones[i].name);
+		fputc('\n', stderr);
+		return -1;
+	}
+	if (aa->iface == NULL || policy_zone_of_iface(p, aa->iface) != NULL)
+		return 0;
+	for (i = 0; i < p->mon.nspans; i++)
+		if (strcmp(p->mon.spans[i].iface, aa->iface) == 0)
+			return 0;
+	fprintf(stderr, "bunrictl audit: --iface \"%s\" is not an interface "
+	    "of any zone or a monitor.span port\n", aa->iface);
+	return -1;
+}
+
+/* Every packet through the engine; -1 after saying why the file failed. */
+static int
+run(pcap_t *pc, const char *path, struct detect *det,
+    const struct audit_args *aa, const struct zone *zone)
+{
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	uint64_t n = 0;
+	int lt = pcap_datalink(pc), rc;
+
+	while ((rc = pcap_next_ex(pc, &h, &data)) == 1) {
+		n++;
+		(void)detect_packet(det, aa->iface, zone, lt, &h->ts, data,
+		    h->caplen, h->len);
+	}
+	if (rc == PCAP_ERROR) {
+		fprintf(stderr, "bunrictl audit: %s: %s (after %llu packets; "
+		    "the report covers those)\n", path, pcap_geterr(pc),
+		    (unsigned long long)n);
+		return -1;
+	}
+	return 0;
+}
+
+static pcap_t *
+open_capture(const char *path)
+{
+	char err[PCAP_ERRBUF_SIZE];
+	pcap_t *pc;
+	int lt;
+
+	err[0] = '\0';
+	if ((pc = pcap_open_offline(path, err)) == NULL) {
+		fprintf(stderr, "bunrictl audit: %s: %s\n", path, err);
+		return NULL;
+	}
+	lt = pcap_datalink(pc);
+	if (!decode_linktype_supported(lt)) {
+		fprintf(stderr, "bunrictl audit: %s: link type %d (%s) is not "
+		    "supported; %s\n", path, lt,
+		    pcap_datalink_val_to_name(lt) != NULL ?
+		    pcap_datalink_val_to_name(lt) : decode_linktype_name(lt),
+		    DECODE_SUPPORTED_TEXT);
+		pcap_close(pc);
+		return NULL;
+	}
+	return pc;
+}
+
+int
+ctl_audit(struct ctl *ctl, int argc, char **argv)
+{
+	struct audit_args aa;
+	struct detect_opts o;
+	struct detect_sink sink;
+	struct detect_stats st;
+	struct detect *det = NULL;
+	const struct zone *zone;
+	struct policy *p = NULL;
+	struct audit *a = NULL;
+	struct diags dg;
+	pcap_t *pc = NULL;
+	int rc = CTL_EXIT_ERR, r;
+
+	if ((r = parse_args(ctl, argc, argv, &aa)) != 0)
+		return r == 1 ? CTL_EXIT_OK : CTL_EXIT_ERR;
+	diags_init(&dg);
+	if ((p = ctl_load_policy(ctl, time(NULL), false, &dg)) == NULL)
+		goto out;
+	if (check_ingress(p, &aa, &zone) == -1)
+		goto out;
+	if ((pc = open_capture(aa.pcap)) == NULL)
+		goto out;
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		goto oom;
+	a->json = aa.json;
+	a->p = p;
+	json_init(&a->jb);
+	detect_opts_from_policy(p, &o);
+	o.mode = DETECT_MONITOR;
+	o.rate_limit = 0;
+	o.host_once = false;
+	o.evidence_packets = 0;
+	memset(&sink, 0, sizeof(sink));
+	sink.on_event = on_event;
+	sink.arg = a;
+	if ((det = detect_new(p, &o, &sink)) == NULL)
+		goto oom;
+	r = run(pc, aa.pcap, det, &aa, zone);
+	detect_finish(det);
+	detect_stats(det, &st);
+	if (a->oom)
+		goto oom;
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		perror("bunrictl audit: writing the report");
+		goto out;
+	}
+	fprintf(a->json ? stderr : stdout, "%llu flows, %llu disallowed\n",
+	    (unsigned long long)st.flows, (unsigned long long)st.disallowed);
+	if (st.dec.truncated + st.dec.malformed > 0)
+		fprintf(stderr, "bunrictl audit: %s: %llu of %llu packets "
+		    "truncated or malformed, skipped\n", aa.pcap,
+		    (unsigned long long)(st.dec.truncated + st.dec.malformed),
+		    (unsigned long long)st.dec.packets);
+	if (r == 0)
+		rc = st.disallowed > 0 ? CTL_EXIT_DISALLOWED : CTL_EXIT_OK;
+	goto out;
+oom:
+	fprintf(stderr, "bunrictl audit: out of memory\n");
+out:
+	detect_free(det);
+	if (a != NULL) {
+		pend_free(a);
+		json_free(&a->jb);
+		free(a);
+	}
+	if (pc != NULL)
+		pcap_close(pc);
+	policy_free(p);
+	diags_free(&dg);
+	return rc;
+}
