@@ -398,23 +398,47 @@ uf_find(size_t *up, size_t x)
 	return x;
 }
 
-/* Pick the field whose lower bounds vary most: the sweep stays short. */
-static int
-sweep_field(const struct nir_set *s)
+/* Fields in which every element is one value: boxes overlap there only if equal. */
+static unsigned
+point_fields(const struct nir_set *s)
 {
-	size_t i, nd, best_nd = 0;
-	int f, best = 0, off, len;
+	unsigned mask = 0;
+	size_t i;
+	int f, off, len;
 
 	for (f = 0; f < s->ntypes; f++) {
 		off = nir_field_off(s, f);
 		len = nir_type_len(s->types[f]);
-		for (nd = 0, i = 1; i < s->nelems && nd < 64; i++)
+		for (i = 0; i < s->nelems; i++)
+			if (memcmp(s->elems[i].lo + off, s->elems[i].hi + off,
+			    len) != 0)
+				break;
+		if (i == s->nelems)
+			mask |= 1u << f;
+	}
+	return mask;
+}
+
+/*
+ * Pick the range field whose lower bounds vary most (over a sample): the
+ * sweep's active list stays short.  Point fields are not swept, they group.
+ */
+static int
+sweep_field(const struct nir_set *s, unsigned points)
+{
+	size_t i, nd, best_nd = 0, n = s->nelems < 4096 ? s->nelems : 4096;
+	int f, best = 0, off, len;
+
+	for (f = 0; f < s->ntypes; f++) {
+		if (points & 1u << f)
+			continue;
+		off = nir_field_off(s, f);
+		len = nir_type_len(s->types[f]);
+		for (nd = 0, i = 1; i < n; i++)
 			if (memcmp(s->elems[i].lo + off,
-			    s->elems[i - 1].lo + off, len) != 0 ||
-			    memcmp(s->elems[i].hi + off,
-			    s->elems[i - 1].hi + off, len) != 0)
+			    s->elems[i - 1].lo + off, len) != 0)
 				nd++;
-		if (nd > best_nd) {
+		if (nd >= best_nd) {
 			best_nd = nd;
 			best = f;
 		}
@@ -423,8 +447,28 @@ sweep_field(const struct nir_set *s)
 }
 
 struct sweep_ctx {
+	const struct nir_set *s;
+	unsigned	 points;
 	int		 off, len;
 };
+
+/* Same values in all point fields: only such boxes can overlap. */
+static int
+point_cmp(const struct sweep_ctx *c, const struct nir_elem *x,
+    const struct nir_elem *y)
+{
+	int f, off, r;
+
+	for (f = 0; f < c->s->ntypes; f++) {
+		if (!(c->points & 1u << f))
+			continue;
+		off = nir_field_off(c->s, f);
+		if ((r = memcmp(x->lo + off, y->lo + off,
+		    nir_type_len(c->s->types[f]))) != 0)
+			return r;
+	}
+	return 0;
+}
 
 static int
 sweep_cmp(const void *a, const void *b, void *arg)
@@ -434,6 +478,8 @@ sweep_cmp(const void *a, const void *b, void *arg)
 	const struct sweep_ctx *c = arg;
 	int r;
 
+	if ((r = point_cmp(c, x, y)) != 0)
+		return r;
 	if ((r = memcmp(x->lo + c->off, y->lo + c->off, c->len)) != 0)
 		return r;
 	return x < y ? -1 : x > y;
@@ -515,7 +561,9 @@ disjoin_boxes(struct nir_set *s)
 
 	if (n < 2)
 		return 0;
-	f = sweep_field(s);
+	c.s = s;
+	c.points = point_fields(s);
+	f = sweep_field(s, c.points);
 	c.off = nir_field_off(s, f);
 	c.len = nir_type_len(s->types[f]);
 	if ((ord = calloc(n, sizeof(*ord))) == NULL ||
@@ -529,6 +577,8 @@ disjoin_boxes(struct nir_set *s)
 	}
 	qsort_r(ord, n, sizeof(*ord), sweep_cmp, &c);
 	for (i = 0; i < n; i++) {
+		if (i > 0 && point_cmp(&c, ord[i - 1], ord[i]) != 0)
+			nact = 0;	/* a new group of point values */
 		/* drop active boxes that end before this one starts */
 		for (j = 0; j < nact; ) {
 			if (memcmp(act[j]->hi + c.off, ord[i]->lo + c.off,
