@@ -101,6 +101,11 @@ $(B)/tools/%: tests/tools/%.c $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -o $@ $< $(LIBA) $(LDLIBS_ALL)
 
+# mklog also drives bunrid's alert writer (daemon/alertlog.c).
+$(B)/tools/mklog: tests/tools/mklog.c $(D_OBJ) $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Idaemon -MMD -MP -o $@ $< $(D_OBJ) $(LIBA) $(LDLIBS_ALL)
+
 .PHONY: tools fuzzers fuzz
 tools: $(TOOL_BIN)
 
