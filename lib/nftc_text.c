@@ -156,6 +156,27 @@ field_text(FILE *fp, enum nir_type t, const uint8_t *lo, const uint8_t *hi)
 	}
 }
 
+/*
+ * d/h/m/s/ms parts as nft prints them: nft 1.0.6 refuses a number of
+ * nine digits or more before a unit ("timeout 126316800s": value too large).
+ */
+static void
+timeout_text(FILE *fp, uint64_t ms)
+{
+	static const struct { uint64_t ms; const char *u; } part[] = {
+		{ 86400000, "d" }, { 3600000, "h" }, { 60000, "m" },
+		{ 1000, "s" }, { 1, "ms" },
+	};
+	size_t i;
+
+	fputs(" timeout ", fp);
+	for (i = 0; i < sizeof(part) / sizeof(part[0]); i++)
+		if (ms / part[i].ms != 0) {
+			fprintf(fp, "%" PRIu64 "%s", ms / part[i].ms, part[i].u);
+			ms %= part[i].ms;
+		}
+}
+
 static void
 elem_text(FILE *fp, const struct nft_ir *ir, const struct nir_set *s,
     const struct nir_elem *e)
@@ -168,12 +189,8 @@ elem_text(FILE *fp, const struct nft_ir *ir, const struct nir_set *s,
 			fputs(" . ", fp);
 		field_text(fp, s->types[i], e->lo + off, e->hi + off);
 	}
-	if (e->timeout_ms != 0) {
-		if (e->timeout_ms % 1000 == 0)
-			fprintf(fp, " timeout %" PRIu64 "s", e->timeout_ms / 1000);
-		else
-			fprintf(fp, " timeout %" PRIu64 "ms", e->timeout_ms);
-	}
+	if (e->timeout_ms != 0)
+		timeout_text(fp, e->timeout_ms);
 	if (s->data == ND_VERDICT) {
 		if (e->verdict == NV_JUMP)
 			fprintf(fp, " : jump %s", ir->chains[e->ref].name);
