@@ -178,6 +178,29 @@ flow_alert(struct detect *d, const struct obs *ob, struct flow_entry *e,
 	detect_emit(d, &r);
 }
 
+void
+detect_flow_alert_plain(struct detect *d, const struct obs *ob,
+    struct flow_entry *e, enum sig sid, const char *signature,
+    const char *reason)
+{
+	struct alert_rec r;
+	uint64_t supp;
+
+	flag(d, e);
+	if (!detect_ratelimit(d, sid, ob->ts->tv_sec, &supp))
+		return;
+	detect_rec_init(d, &r, EV_ALERT, ob->ts, ob->iface);
+	rec_flow_part(d, e, &r);
+	r.sid = sid;
+	r.blocked = false;
+	r.signature = signature;
+	r.reason = reason;
+	r.has_mac = d->pk.has_mac;
+	r.src_mac = d->pk.src_mac;
+	r.suppressed = supp;
+	detect_emit(d, &r);
+}
+
 /* The signature a disallowed flow's alert has; 0: none (said already). */
 static enum sig
 disallowed_sig(struct detect *d, const struct pkt_meta *m,

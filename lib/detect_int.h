@@ -79,7 +79,7 @@ void	 detect_l2_packet(struct detect *, const struct obs *,
 int	 detect_scan_new(struct detect *);
 void	 detect_scan_free(struct detect *);
 void	 detect_scan_flow(struct detect *, const struct obs *,
-	    const struct flow_entry *);
+	    struct flow_entry *);
 
 /* detect_flow.c */
 void	 detect_flow_end(const struct flow_entry *, enum flow_end, void *arg);
@@ -89,5 +89,9 @@ void	 detect_new_flow(struct detect *, const struct obs *,
 	    struct flow_entry *);
 void	 detect_old_flow(struct detect *, const struct obs *,
 	    struct flow_entry *, bool reply);
+/* An alert about flow e that is not its verdict (scan): text given. */
+void	 detect_flow_alert_plain(struct detect *, const struct obs *,
+	    struct flow_entry *, enum sig, const char *signature,
+	    const char *reason);
 
 #endif

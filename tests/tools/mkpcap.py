@@ -2,6 +2,7 @@
 # mkpcap.py - writes the audit fixture captures (pcap and pcapng) from code, never by hand.
 #
 #   mkpcap.py basic OUT [--pcapng]   every signature once, against conf/bunri.conf
+#   mkpcap.py clean OUT              only allowed flows and their replies
 #   mkpcap.py links DIR              one disallowed flow as SLL, SLL2, raw IP, and 802.11
 #   mkpcap.py scan OUT               one source sweeping 70 ports (sid 6)
 #   mkpcap.py bulk OUT N             N packets of 1000 allowed and disallowed flows
@@ -196,6 +197,19 @@ def basic():
     return c
 
 
+def clean():
+    """Only what the policy allows: flow A and the ping of basic()."""
+    c = Cap()
+    M, gw = MAC, MAC["gw"]
+    e4(c, M["vdi-client1"], gw, "198.51.100.130", "203.0.113.40", 6,
+       tcp(50000, 3389, "S"))
+    e4(c, ROUTER_IN, gw, "203.0.113.40", "198.51.100.130", 6,
+       tcp(3389, 50000, "SA"))
+    e4(c, M["noc"], gw, "192.0.2.200", "198.51.100.25", 1, icmp(8))
+    e4(c, M["mail-gw"], gw, "198.51.100.25", "192.0.2.200", 1, icmp(0))
+    return c
+
+
 def links(d):
     flow = ipv4("198.51.100.130", "203.0.113.99", 6, tcp(50001, 443, "S"))
     sll = struct.pack("!HHH8sH", 0, 1, 6, mac(MAC["vdi-client1"]) + b"\0\0",
@@ -254,6 +268,8 @@ def main():
     what = sys.argv[1]
     if what == "basic":
         basic().write(sys.argv[2], ng="--pcapng" in sys.argv)
+    elif what == "clean":
+        clean().write(sys.argv[2])
     elif what == "links":
         links(sys.argv[2])
     elif what == "scan":
