@@ -450,8 +450,11 @@ alertlog_write(struct alertlog *al, const struct alert_rec *r)
 	chain_advance(&al->chain, mac);
 	explicit_bzero(mac, sizeof(mac));
 	al->written++;
-	if (state_save(al) == -1)
-		goto fail;
+	if (state_save(al) == -1) {
+		/* The line is out; a restart catches up from it. */
+		al->failing = true;
+		return -1;
+	}
 	if (al->failing)
 		log_info("%s: writing alerts again", al->path);
 	al->failing = false;
