@@ -5,7 +5,8 @@
 # PROBES_EXAMPLE (default 200) on the example conf/bunri.conf: a random
 # source (registered host, unregistered MAC, a bound address sent from a
 # foreign MAC, or an address of another zone = spoofed), a random
-# destination host of another zone, mostly UDP (some TCP SYNs and ICMP
+# destination host of another zone (a third of the probes start from a
+# policy flow, so that many cross), mostly UDP (some TCP SYNs and ICMP
 # echos), a port from the policy or a random one, v4 or v6.  Each one's
 # crossing is observed at the destination, and `bunrictl explain` is asked
 # with exactly what the gateway saw (--from --to --proto --port --mac
@@ -26,13 +27,41 @@ rnd = random.Random(seed)
 hosts = [l.split() for l in open(hosts_f)]
 ports = sorted({int(p) for l in open(spec_f) if l.startswith("flow ")
                 for p in l.split()[5].replace("-", ",").split(",") if p.isdigit()})
+import ipaddress
+
+def covered(ep, h, ai):
+    zone, _, rest = ep.partition(":")
+    if h[0] != zone or h[ai] == "-":
+        return False
+    if not rest:
+        return True
+    if rest == h[1]:
+        return True
+    try:
+        return ipaddress.ip_address(h[ai]) in ipaddress.ip_network(rest, strict=False)
+    except ValueError:
+        return False
+
+flows = [l.split() for l in open(spec_f) if l.startswith("flow ")]
 out, ex = [], []
 for i in range(count):
+    # A third of the probes start from a flow (so many should cross), the
+    # rest are random; either may then be spoofed or sent from a foreign MAC.
     while True:
-        s = rnd.choice(hosts)
-        d = rnd.choice(hosts)
-        fam = rnd.choice("46")
-        ai = 4 if fam == "4" else 5
+        fl = rnd.choice(flows) if flows and rnd.random() < 0.35 else None
+        if fl:
+            fam = "6" if fl[4] == "icmpv6" else "4" if fl[4] == "icmp" else rnd.choice("46")
+            ai = 4 if fam == "4" else 5
+            ss = [h for h in hosts if covered(fl[2], h, ai)]
+            ds = [h for h in hosts if covered(fl[3], h, ai)]
+            if not ss or not ds:
+                continue
+            s, d = rnd.choice(ss), rnd.choice(ds)
+        else:
+            s = rnd.choice(hosts)
+            d = rnd.choice(hosts)
+            fam = rnd.choice("46")
+            ai = 4 if fam == "4" else 5
         if s[0] == d[0] or s[ai] == "-" or d[ai] == "-":
             continue
         kind = rnd.choices(["host", "spoof", "wrongmac"], [70, 15, 15])[0]
@@ -46,8 +75,16 @@ for i in range(count):
                 continue
             src, flags = rnd.choice(o)[ai], "t"
         break
-    proto = rnd.choices(["udp", "tcp", "icmp"], [75, 15, 10])[0]
-    port = rnd.choice(ports) if ports and rnd.random() < 0.6 else rnd.randint(1, 65535)
+    if fl:
+        proto = "icmp" if fl[4].startswith("icmp") else fl[4]
+        rng = rnd.choice(fl[5].split(",")) if fl[5] != "-" else "0"
+        lo, _, hi = rng.partition("-")
+        port = rnd.randint(int(lo), int(hi or lo))
+        if rnd.random() < 0.2:
+            port = rnd.randint(1, 65535)
+    else:
+        proto = rnd.choices(["udp", "tcp", "icmp"], [75, 15, 10])[0]
+        port = rnd.choice(ports) if ports and rnd.random() < 0.6 else rnd.randint(1, 65535)
     pid = "p%d" % i
     if proto == "icmp":
         out.append("%s %s %s %s %s icmp - %s" % (pid, s[2], src, d[2], d[ai], flags))

@@ -238,15 +238,16 @@ bunrid_start() {
 # and wait for it (5 s, then KILL).
 bunrid_stop() {
 	[ -n "$BUNRID_PID" ] || return 0
-	kill -"${1:-TERM}" "$BUNRID_PID" 2>/dev/null
+	# bash reports a job killed by a signal on its own stderr, whenever it
+	# reaps it; that is expected here, so stderr is off until it is done.
+	exec 9>&2 2>/dev/null
+	kill -"${1:-TERM}" "$BUNRID_PID"
 	i=0
-	while kill -0 "$BUNRID_PID" 2>/dev/null && [ $i -lt 50 ]; do
+	while kill -0 "$BUNRID_PID" && [ $i -lt 50 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
-	kill -KILL "$BUNRID_PID" 2>/dev/null
-	# bash reports a killed job on its own stderr; that is expected here.
-	exec 9>&2 2>/dev/null
+	kill -KILL "$BUNRID_PID"
 	wait "$BUNRID_PID"
 	exec 2>&9 9>&-
 	LAB_PIDS=$(echo "$LAB_PIDS" | tr ' ' '\n' | grep -vx "$BUNRID_PID" | tr '\n' ' ')
