@@ -38,7 +38,7 @@ for f in "$B"/fuzz/fuzz_*; do
 	work=$B/fuzz/corpus-$name
 	mkdir -p "$work"
 	log=$B/fuzz/$name.log
-	"$f" -max_total_time="$FUZZ_TIME" -rss_limit_mb=1024 -timeout=10 \
+	"$f" -max_total_time="$FUZZ_TIME" -rss_limit_mb=1024 -max_len=9216 -timeout=10 \
 	    -artifact_prefix="$B/fuzz/crash-$name-" -print_final_stats=1 \
 	    "$work" "$seeds" >"$log" 2>&1
 	r=$?
