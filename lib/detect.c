@@ -38,6 +38,7 @@ detect_new(struct policy *p, const struct detect_opts *o,
 	d->sink = *sink;
 	d->expired_sec = INT64_MIN;
 	if ((d->seen = calloc(SEEN_SLOTS, sizeof(*d->seen))) == NULL ||
+	    (d->fc = calloc(FCACHE_SLOTS, sizeof(*d->fc))) == NULL ||
 	    (d->ft = flowtab_new(o->max_flows,
 	    (uint64_t)o->flow_timeout * 1000000)) == NULL ||
 	    detect_scan_new(d) == -1) {
@@ -55,6 +56,7 @@ detect_free(struct detect *d)
 	flowtab_free(d->ft);
 	detect_scan_free(d);
 	free(d->seen);
+	free(d->fc);
 	free(d);
 }
 
@@ -147,6 +149,38 @@ pkt_flowkey(const struct pkt *pk, struct flowkey *k)
 	return flowkey_set(k, &pk->src, &pk->dst, pk->proto, sp, dp);
 }
 
+_Static_assert(sizeof(struct flowkey) == 40, "detect_fcache_slot hashes 5 words");
+
+size_t
+detect_fcache_slot(const struct flowkey *k)
+{
+	uint64_t w[5], h = 0;
+	size_t i;
+
+	memcpy(w, k, sizeof(w));
+	for (i = 0; i < 5; i++)
+		h = (h ^ w[i]) * 0x9e3779b97f4a7c15ULL;
+	return (size_t)(h >> 52) & (FCACHE_SLOTS - 1);
+}
+
+static struct flow_entry *
+lookup(struct detect *d, const struct flowkey *k, bool *reply)
+{
+	struct fcache *c = &d->fc[detect_fcache_slot(k)];
+	struct flow_entry *e;
+
+	if (c->e != NULL && memcmp(&c->k, k, sizeof(*k)) == 0) {
+		*reply = c->reply;
+		return c->e;
+	}
+	if ((e = flowtab_lookup(d->ft, k, reply)) != NULL) {
+		c->k = *k;
+		c->e = e;
+		c->reply = *reply;
+	}
+	return e;
+}
+
 static void
 expire(struct detect *d, const struct timeval *ts)
 {
@@ -162,6 +196,22 @@ tv_us(const struct timeval *tv)
 	if (tv->tv_sec < 0)
 		return 0;
 	return (uint64_t)tv->tv_sec * 1000000 + (uint64_t)tv->tv_usec;
+}
+
+/* The observation of a packet: its capture and its ingress zone. */
+static void
+obs_init(struct detect *d, struct obs *ob, const char *iface,
+    const struct zone *zone, const struct timeval *ts, const uint8_t *data,
+    uint32_t caplen, uint32_t wirelen)
+{
+	ob->iface = iface;
+	ob->zone = zone;
+	if (ob->zone == NULL && iface != NULL)
+		ob->zone = iface_zone(d, iface);
+	ob->ts = ts;
+	ob->data = data;
+	ob->caplen = caplen;
+	ob->wirelen = wirelen;
 }
 
 int
@@ -181,15 +231,7 @@ detect_packet(struct detect *d, const char *iface, const struct zone *zone,
 	if (rc != DEC_OK && rc != DEC_NOT_IP)
 		return rc;
 	expire(d, ts);
-
-	ob.iface = iface;
-	ob.zone = zone;
-	if (ob.zone == NULL && iface != NULL)
-		ob.zone = iface_zone(d, iface);
-	ob.ts = ts;
-	ob.data = data;
-	ob.caplen = caplen;
-	ob.wirelen = wirelen;
+	obs_init(d, &ob, iface, zone, ts, data, caplen, wirelen);
 
 	if (rc == DEC_NOT_IP) {
 		if (pk->is_arp)
@@ -207,11 +249,54 @@ detect_packet(struct detect *d, const char *iface, const struct zone *zone,
 		d->st.no_flow++;
 		return rc;
 	}
-	if ((e = flowtab_lookup(d->ft, &k, &reply)) != NULL) {
+	if ((e = lookup(d, &k, &reply)) != NULL) {
 		flowtab_touch(d->ft, e, reply, wirelen, tv_us(ts));
-		detect_old_flow(d, &ob, e, reply);
+		detect_old_flow(d, &ob, e, reply, false);
 		return rc;
 	}
+	e = flowtab_insert(d->ft, &k, tv_us(ts), detect_flow_end, d);
+	flowtab_touch(d->ft, e, false, wirelen, tv_us(ts));
+	d->st.flows++;
+	detect_new_flow(d, &ob, e);
+	return rc;
+}
+
+/*
+ * A packet the gateway sent out of iface.  Its ingress copy was counted
+ * already, so this only looks for crossings: a disallowed flow leaving
+ * into its destination's zone (sid 2).  A flow never seen coming in (its
+ * ingress is not captured) is taken from here, but only when it came from
+ * another zone: what the gateway itself sends is not a crossing, nor is
+ * its ARP or ND.
+ */
+int
+detect_packet_out(struct detect *d, const char *iface,
+    const struct zone *zone, int linktype, const struct timeval *ts,
+    const uint8_t *data, uint32_t caplen, uint32_t wirelen)
+{
+	struct pkt *pk = &d->pk;
+	struct flow_entry *e;
+	struct flowkey k;
+	struct obs ob;
+	bool reply;
+	int rc;
+
+	rc = decode_packet(linktype, data, caplen, wirelen, pk);
+	if (rc != DEC_OK)
+		return rc;
+	expire(d, ts);
+	obs_init(d, &ob, iface, zone, ts, data, caplen, wirelen);
+	if (ob.zone == NULL || pk->is_nd ||
+	    detect_local_scope(&pk->src, &pk->dst) ||
+	    (pk->frag && !pk->frag_first) || pkt_flowkey(pk, &k) == -1)
+		return rc;
+	if ((e = lookup(d, &k, &reply)) != NULL) {
+		detect_old_flow(d, &ob, e, reply, true);
+		return rc;
+	}
+	if (policy_zone_of_addr(d->p, &pk->src) == ob.zone ||
+	    policy_zone_of_addr(d->p, &pk->dst) != ob.zone)
+		return rc;
 	e = flowtab_insert(d->ft, &k, tv_us(ts), detect_flow_end, d);
 	flowtab_touch(d->ft, e, false, wirelen, tv_us(ts));
 	d->st.flows++;

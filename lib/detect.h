@@ -114,6 +114,16 @@ int		 detect_packet(struct detect *, const char *iface,
 		    const struct timeval *ts, const uint8_t *data,
 		    uint32_t caplen, uint32_t wirelen);
 
+/*
+ * The same for a packet the gateway sent out of iface (a live capture of
+ * outgoing packets): not counted again, only checked for a crossing
+ * (sid 2: a disallowed flow leaving into its destination's zone).
+ */
+int		 detect_packet_out(struct detect *, const char *iface,
+		    const struct zone *zone, int linktype,
+		    const struct timeval *ts, const uint8_t *data,
+		    uint32_t caplen, uint32_t wirelen);
+
 /* Expire flows idle at now (packet or wall time); returns how many ended. */
 size_t		 detect_tick(struct detect *, const struct timeval *now);
 /* End every flow (end of a capture, shutdown): their flow events. */

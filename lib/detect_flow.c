@@ -66,7 +66,21 @@ detect_flow_end(const struct flow_entry *e, enum flow_end why, void *arg)
 	struct detect *d = arg;
 	struct alert_rec r;
 	struct timeval ts;
+	struct flowkey rk;
+	struct fcache *c;
 
+	/* Forget the entry in the cache, in both directions. */
+	c = &d->fc[detect_fcache_slot(&e->key)];
+	if (c->e == e)
+		c->e = NULL;
+	rk = e->key;
+	memcpy(rk.src, e->key.dst, sizeof(rk.src));
+	memcpy(rk.dst, e->key.src, sizeof(rk.dst));
+	rk.sport = e->key.dport;
+	rk.dport = e->key.sport;
+	c = &d->fc[detect_fcache_slot(&rk)];
+	if (c->e == e)
+		c->e = NULL;
 	if (!(e->flags & FF_FLAGGED))
 		return;
 	us_tv(e->last_seen, &ts);
@@ -305,7 +319,7 @@ detect_new_flow(struct detect *d, const struct obs *ob, struct flow_entry *e)
  */
 void
 detect_old_flow(struct detect *d, const struct obs *ob, struct flow_entry *e,
-    bool reply)
+    bool reply, bool out)
 {
 	const struct pkt *pk = &d->pk;
 	struct pkt_meta m;
@@ -327,6 +341,6 @@ detect_old_flow(struct detect *d, const struct obs *ob, struct flow_entry *e,
 			flow_alert(d, ob, e, SIG_ZONE_BREACH, false, &m, &dc);
 		}
 	}
-	if (e->flags & FF_FLAGGED)
+	if ((e->flags & FF_FLAGGED) && !out)
 		evidence(d, ob, e);
 }

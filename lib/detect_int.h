@@ -19,6 +19,20 @@
 /* Remembered (MAC, zone, address, signature) hashes: "once per MAC". */
 #define SEEN_SLOTS	16384
 
+/*
+ * A direct-mapped cache in front of the flow table: most packets belong
+ * to a flow seen a moment ago, and this skips the table's keyed hash.  A
+ * slot is cleared when its entry leaves the table (detect_flow_end), so
+ * a pointer here is always live.  Collisions only cost a table lookup.
+ */
+#define FCACHE_SLOTS	4096
+
+struct fcache {
+	struct flowkey	 k;
+	struct flow_entry *e;
+	bool		 reply;
+};
+
 struct ratelimit {
 	int64_t		 sec;		/* packet second of the window */
 	unsigned	 n;		/* alerts in it */
@@ -38,6 +52,8 @@ struct detect {
 	/* the iface -> zone lookup of the previous packet */
 	const char	*if_name;
 	const struct zone *if_zone;
+
+	struct fcache	*fc;		/* FCACHE_SLOTS */
 
 	uint64_t	*seen;		/* SEEN_SLOTS hashes, 0 = free */
 	size_t		 nseen;
@@ -65,6 +81,8 @@ void	 detect_rec_init(const struct detect *, struct alert_rec *,
 	    enum event_kind, const struct timeval *, const char *iface);
 const char *detect_zone_name(const struct policy *, uint8_t idx);
 
+size_t	 detect_fcache_slot(const struct flowkey *);
+
 /* detect_l2.c */
 bool	 detect_seen(struct detect *, const struct mac *, const struct zone *,
 	    const struct addr *, enum sig);
@@ -87,8 +105,9 @@ void	 detect_flow_key_addrs(const struct flow_entry *, struct addr *src,
 	    struct addr *dst);
 void	 detect_new_flow(struct detect *, const struct obs *,
 	    struct flow_entry *);
+/* out: the copy the gateway sent on (counted at ingress already). */
 void	 detect_old_flow(struct detect *, const struct obs *,
-	    struct flow_entry *, bool reply);
+	    struct flow_entry *, bool reply, bool out);
 /* An alert about flow e that is not its verdict (scan): text given. */
 void	 detect_flow_alert_plain(struct detect *, const struct obs *,
 	    struct flow_entry *, enum sig, const char *signature,
