@@ -15,6 +15,7 @@
 #include "enforce.h"
 #include "log.h"
 #include "loop.h"
+#include "monitor.h"
 #include "policy.h"
 
 #define DEFAULT_CONF	"/etc/bunri/bunri.conf"
@@ -27,6 +28,7 @@ struct daemon {
 	struct loop	*loop;
 	struct source	 sig;
 	struct enforce	 enf;
+	struct monitor	 mon;
 };
 
 static void __attribute__((noreturn))
@@ -55,11 +57,21 @@ sig_ready(struct source *s, uint32_t events)
 		switch (signo) {
 		case SIGHUP:
 			log_info("SIGHUP: reloading %s", d->conf);
-			enforce_reload(&d->enf);
+			/* logrotate sends it too: a fresh alerts.file first */
+			monitor_reopen(&d->mon);
+			if (enforce_reload(&d->enf) == 0) {
+				(void)monitor_policy(&d->mon, d->enf.pol,
+				    d->enf.isolated);
+				enforce_retire(&d->enf);
+				monitor_policy_event(&d->mon, "reloaded",
+				    d->conf, d->enf.pol, NULL);
+			} else
+				monitor_policy_event(&d->mon, "refused",
+				    d->conf, d->enf.pol, d->enf.why);
 			break;
 		case SIGTERM:
 		case SIGINT:
-			/* Fail closed: the ruleset stays, nothing is flushed. */
+			/* Fail closed: the ruleset stays; alerts reach the disk. */
 			log_info("%s: stopping%s", signo == SIGTERM ?
 			    "SIGTERM" : "SIGINT", d->enf.nl != NULL ?
 			    "; table inet bunri stays in the kernel" : "");
@@ -156,6 +168,14 @@ main(int argc, char *argv[])
 		fatal("timerfd");
 	if (enforce_start(&d.enf, p) == -1)
 		fatalx("%s: not applied; nothing was changed", d.conf);
+	/*
+	 * Capture stays root for now (privilege separation is to come); the
+	 * log is opened only once the policy is in force.
+	 */
+	if (monitor_start(&d.mon, d.enf.pol, d.enf.isolated, d.loop) == -1)
+		fatalx("monitoring could not start%s", d.enf.nl != NULL ?
+		    "; table inet bunri stays in the kernel" : "");
+	monitor_policy_event(&d.mon, "applied", d.conf, d.enf.pol, NULL);
 
 	/* Detach only now, so a failed start is seen in the exit status. */
 	if (!d.foreground) {
@@ -166,6 +186,7 @@ main(int argc, char *argv[])
 
 	if (loop_run(d.loop) == -1)
 		log_warn("event loop");
+	monitor_stop(&d.mon);
 	enforce_fini(&d.enf);
 	loop_free(d.loop);
 	close(d.sig.fd);

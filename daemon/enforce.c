@@ -89,6 +89,7 @@ enforce_fini(struct enforce *e)
 	e->nl = NULL;
 	policy_free(e->pol);
 	e->pol = NULL;
+	enforce_retire(e);
 	free(e->isolated);
 	e->isolated = NULL;
 }
@@ -218,8 +219,8 @@ enforce_start(struct enforce *e, struct policy *p)
 		    " table inet %s", e->path, hash, p->nzones, p->nflows,
 		    NFTC_TABLE);
 	else
-		log_info("monitor mode, %s (sha256 %s...): nftables left alone;"
-		    " the sniffer is not implemented yet", e->path, hash);
+		log_info("monitor mode, %s (sha256 %s...): nftables left alone",
+		    e->path, hash);
 	arm(e, now);
 	return 0;
 fail:
@@ -254,6 +255,24 @@ carry_isolation(const struct enforce *e, const struct policy *np)
 	return iso;
 }
 
+/* The reason of a refusal, for the policy-change alert. */
+static void
+first_error(const struct diags *d, char *buf, size_t len)
+{
+	const struct diag *g = NULL;
+	size_t i;
+
+	for (i = 0; g == NULL && i < d->n; i++)
+		if (d->v[i].sev == DIAG_ERROR)
+			g = &d->v[i];
+	if (g == NULL)
+		snprintf(buf, len, "invalid policy (%zu errors)", d->nerrors);
+	else
+		snprintf(buf, len, "invalid policy (%zu error%s), first: %s:%d:"
+		    " error: %s", d->nerrors, d->nerrors == 1 ? "" : "s",
+		    g->file != NULL ? g->file : "-", g->line, g->msg);
+}
+
 int
 enforce_reload(struct enforce *e)
 {
@@ -264,11 +283,13 @@ enforce_reload(struct enforce *e)
 	char hash[20];
 	int rc = -1;
 
+	e->why[0] = '\0';
 	diags_init(&d);
 	np = conf_load(e->path, now, &d);
 	diags_sort(&d);
 	log_diags(&d);
 	if (np == NULL) {
+		first_error(&d, e->why, sizeof(e->why));
 		log_warnx("reload: %s is invalid (%zu error%s); the running"
 		    " policy stays", e->path, d.nerrors,
 		    d.nerrors == 1 ? "" : "s");
@@ -280,17 +301,22 @@ enforce_reload(struct enforce *e)
 		    " bunrid to change the mode; the running policy stays",
 		    e->pol->gw.mode == MODE_ENFORCE ? "enforce" : "monitor",
 		    np->gw.mode == MODE_ENFORCE ? "enforce" : "monitor");
+		snprintf(e->why, sizeof(e->why), "gateway.mode changed;"
+		    " a restart changes the mode");
 		goto out;
 	}
 	if ((iso = carry_isolation(e, np)) == NULL) {
+		snprintf(e->why, sizeof(e->why), "out of memory");
 		log_warn("reload");
 		goto out;
 	}
 	if (e->nl != NULL && apply(e, np, iso, now) == -1) {
+		snprintf(e->why, sizeof(e->why), "nftables refused the ruleset");
 		log_warnx("reload: the running policy and ruleset stay");
 		goto out;
 	}
-	policy_free(e->pol);
+	policy_free(e->retired);
+	e->retired = e->pol;
 	free(e->isolated);
 	e->pol = np;
 	e->isolated = iso;
@@ -307,6 +333,13 @@ out:
 	free(iso);
 	diags_free(&d);
 	return rc;
+}
+
+void
+enforce_retire(struct enforce *e)
+{
+	policy_free(e->retired);
+	e->retired = NULL;
 }
 
 int

@@ -19,6 +19,12 @@ struct nl;
 struct enforce {
 	const char	*path;		/* the policy file, for reloads */
 	struct policy	*pol;		/* the running policy, owned */
+	/*
+	 * The policy a reload replaced, owned, kept until enforce_retire()
+	 * so what borrowed it (the detection engine) can end with it.
+	 */
+	struct policy	*retired;
+	char		 why[512];	/* why the last reload was refused */
 	bool		*isolated;	/* pol->nzones flags, owned */
 	time_t		 loaded;	/* when pol was loaded */
 	struct nl	*nl;		/* NULL in monitor mode */
@@ -46,6 +52,9 @@ int	 enforce_start(struct enforce *, struct policy *p);
  * mode change or a refused batch keeps the running policy and ruleset.
  */
 int	 enforce_reload(struct enforce *);
+
+/* Free the policy the last reload replaced. */
+void	 enforce_retire(struct enforce *);
 
 /* Apply the running policy again as of `now` (expiry). */
 int	 enforce_apply(struct enforce *, time_t now);

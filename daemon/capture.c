@@ -1,0 +1,299 @@
+/* capture.c - live capture: one libpcap handle per monitored interface and direction, read from the event loop. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sys/epoll.h>
+
+#include "capture.h"
+#include "log.h"
+
+/*
+ * Headers plus the start of the payload: enough for every decoder layer
+ * (VLAN stacks, IPv6 extension headers) and for evidence a person can
+ * read.
+ */
+#define SNAPLEN		256
+/* The kernel ring: bursts of a busy gateway must not overflow it. */
+#define BUFSIZE		(8 * 1024 * 1024)
+/* Packets per handle per wake-up, so no interface starves the others. */
+#define BUDGET		256
+/* Out handles wait at most this many wake-ups for an ingress backlog. */
+#define MAX_DEFER	4
+
+/* One handle the policy asks for. */
+struct want {
+	const char	*name;
+	bool		 out;
+	bool		 both;	/* a span port or no zone's: both ways */
+};
+
+/*
+ * Every (interface, direction) the policy captures, in a fixed order:
+ * the "in" (or both-ways) handles first, then the "out" ones.  Returns
+ * the count; fills w when not NULL.
+ */
+static size_t
+wants(const struct policy *p, struct want *w)
+{
+	const struct monitor_conf *m = &p->mon;
+	size_t i, j, n = 0, pass;
+	const char *name;
+	bool zoned;
+
+	for (pass = 0; pass < 2; pass++) {
+		if (m->nifaces > 0) {
+			for (i = 0; i < m->nifaces; i++) {
+				name = m->ifaces[i];
+				zoned = policy_zone_of_iface(p, name) != NULL;
+				if (pass == 1 && !zoned)
+					continue;
+				if (w != NULL)
+					w[n] = (struct want){ name, pass == 1,
+					    !zoned };
+				n++;
+			}
+		} else {
+			for (i = 0; i < p->nzones; i++)
+				for (j = 0; j < p->zones[i].nifaces; j++) {
+					if (w != NULL)
+						w[n] = (struct want){
+						    p->zones[i].ifaces[j],
+						    pass == 1, false };
+					n++;
+				}
+		}
+		for (i = 0; pass == 0 && i < m->nspans; i++) {
+			if (w != NULL)
+				w[n] = (struct want){ m->spans[i].iface,
+				    false, true };
+			n++;
+		}
+	}
+	return n;
+}
+
+static void
+got_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct capture_if *ci = (struct capture_if *)arg;
+
+	ci->packets++;
+	ci->cap->cb(ci, &h->ts, bytes, h->caplen, h->len, ci->cap->arg);
+}
+
+/* One bounded read; returns the packets read (BUDGET: more are waiting). */
+static int
+drain(struct capture_if *ci)
+{
+	int n;
+
+	if (ci->p == NULL)
+		return 0;
+	n = pcap_dispatch(ci->p, BUDGET, got_packet, (u_char *)ci);
+	if (n == PCAP_ERROR) {
+		log_warnx("capture on %s: %s", ci->name, pcap_geterr(ci->p));
+		return 0;
+	}
+	return n < 0 ? 0 : n;
+}
+
+static void
+in_ready(struct source *s, uint32_t events)
+{
+	(void)events;
+	(void)drain(s->arg);
+}
+
+/* Ingress copies first, so a flow is classified where it entered. */
+static void
+out_ready(struct source *s, uint32_t events)
+{
+	struct capture_if *ci = s->arg;
+	struct capture *c = ci->cap;
+	bool backlog = false;
+	size_t i;
+
+	(void)events;
+	for (i = 0; i < c->nifs; i++)
+		if (!c->ifs[i].out && drain(&c->ifs[i]) == BUDGET)
+			backlog = true;
+	if (backlog && c->out_deferred < MAX_DEFER) {
+		c->out_deferred++;
+		return;		/* level-triggered: we are called again */
+	}
+	c->out_deferred = 0;
+	(void)drain(ci);
+}
+
+static int
+open_one(struct capture *c, struct capture_if *ci)
+{
+	char err[PCAP_ERRBUF_SIZE];
+	pcap_t *p;
+
+	err[0] = '\0';
+	if ((p = pcap_create(ci->name, err)) == NULL) {
+		log_warnx("capture on %s: %s", ci->name, err);
+		return -1;
+	}
+	/*
+	 * Immediate mode: a packet is handed over as it arrives, not when a
+	 * ring block fills or times out, so an alert is on disk within
+	 * milliseconds of the first packet.
+	 */
+	if (pcap_set_snaplen(p, SNAPLEN) != 0 ||
+	    pcap_set_promisc(p, 0) != 0 ||
+	    pcap_set_immediate_mode(p, 1) != 0 ||
+	    pcap_set_buffer_size(p, BUFSIZE) != 0)
+		goto fail;
+	if (pcap_activate(p) < 0)
+		goto fail;
+	if (!ci->both && pcap_setdirection(p, ci->out ? PCAP_D_OUT :
+	    PCAP_D_IN) != 0)
+		goto fail;
+	if (pcap_setnonblock(p, 1, err) != 0) {
+		log_warnx("capture on %s: %s", ci->name, err);
+		pcap_close(p);
+		return -1;
+	}
+	if ((ci->src.fd = pcap_get_selectable_fd(p)) == -1) {
+		log_warnx("capture on %s: no selectable descriptor", ci->name);
+		pcap_close(p);
+		return -1;
+	}
+	ci->p = p;
+	ci->linktype = pcap_datalink(p);
+	ci->src.ready = ci->out ? out_ready : in_ready;
+	ci->src.arg = ci;
+	if (loop_add(c->loop, &ci->src, EPOLLIN) == -1) {
+		log_warn("capture on %s: epoll", ci->name);
+		ci->p = NULL;
+		pcap_close(p);
+		return -1;
+	}
+	log_debug("capturing on %s (%s, link type %s)", ci->name,
+	    ci->both ? "both ways" : ci->out ? "outgoing" : "incoming",
+	    pcap_datalink_val_to_name(ci->linktype));
+	return 0;
+fail:
+	log_warnx("capture on %s: %s", ci->name, pcap_geterr(p));
+	pcap_close(p);
+	return -1;
+}
+
+int
+capture_open(struct capture *c, const struct policy *p, struct loop *l,
+    capture_cb *cb, void *arg)
+{
+	struct want *w;
+	size_t i, n;
+	int open = 0;
+
+	memset(c, 0, sizeof(*c));
+	c->loop = l;
+	c->cb = cb;
+	c->arg = arg;
+	n = wants(p, NULL);
+	if ((w = calloc(n ? n : 1, sizeof(*w))) == NULL ||
+	    (c->ifs = calloc(n ? n : 1, sizeof(*c->ifs))) == NULL) {
+		free(w);
+		return -1;
+	}
+	(void)wants(p, w);
+	for (i = 0; i < n; i++) {
+		struct capture_if *ci = &c->ifs[c->nifs];
+
+		if ((ci->name = strdup(w[i].name)) == NULL) {
+			free(w);
+			capture_close(c);
+			return -1;
+		}
+		ci->cap = c;
+		ci->out = w[i].out;
+		ci->both = w[i].both;
+		ci->src.fd = -1;
+		c->nifs++;
+		if (open_one(c, ci) == 0)
+			open++;
+	}
+	free(w);
+	return open;
+}
+
+void
+capture_close(struct capture *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nifs; i++) {
+		if (c->ifs[i].p != NULL) {
+			loop_del(c->loop, &c->ifs[i].src);
+			pcap_close(c->ifs[i].p);
+		}
+		free(c->ifs[i].name);
+	}
+	free(c->ifs);
+	c->ifs = NULL;
+	c->nifs = 0;
+}
+
+bool
+capture_same(const struct capture *c, const struct policy *p)
+{
+	struct want *w;
+	size_t i, n;
+	bool same;
+
+	n = wants(p, NULL);
+	if (n != c->nifs)
+		return false;
+	if ((w = calloc(n ? n : 1, sizeof(*w))) == NULL)
+		return false;
+	(void)wants(p, w);
+	same = true;
+	for (i = 0; same && i < n; i++)
+		same = w[i].out == c->ifs[i].out &&
+		    w[i].both == c->ifs[i].both &&
+		    strcmp(w[i].name, c->ifs[i].name) == 0;
+	free(w);
+	return same;
+}
+
+uint64_t
+capture_poll_stats(struct capture *c)
+{
+	struct pcap_stat ps;
+	uint64_t fresh = 0, d;
+	size_t i;
+
+	for (i = 0; i < c->nifs; i++) {
+		struct capture_if *ci = &c->ifs[i];
+
+		if (ci->p == NULL || pcap_stats(ci->p, &ps) != 0)
+			continue;
+		/* u_int counters: the difference modulo 2^32 survives a wrap */
+		d = (uint32_t)(ps.ps_drop - ci->last_drop);
+		ci->drops += d;
+		fresh += d;
+		d = (uint32_t)(ps.ps_ifdrop - ci->last_ifdrop);
+		ci->ifdrops += d;
+		fresh += d;
+		ci->last_drop = ps.ps_drop;
+		ci->last_ifdrop = ps.ps_ifdrop;
+	}
+	return fresh;
+}
+
+void
+capture_totals(const struct capture *c, struct capture_totals *t)
+{
+	size_t i;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < c->nifs; i++) {
+		t->packets += c->ifs[i].packets;
+		t->drops += c->ifs[i].drops;
+		t->ifdrops += c->ifs[i].ifdrops;
+	}
+}

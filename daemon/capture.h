@@ -1,0 +1,79 @@
+/* capture.h - live capture: one libpcap handle per monitored interface and direction, read from the event loop. */
+#ifndef BUNRI_CAPTURE_H
+#define BUNRI_CAPTURE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+#include <pcap/pcap.h>
+
+#include "loop.h"
+#include "policy.h"
+
+/*
+ * Direction.  On the gateway a forwarded packet is seen twice: coming in
+ * on the interface of its source's zone and going out on the one of its
+ * destination's zone.  So each zone interface has two handles: an "in"
+ * handle (PCAP_D_IN) whose packets are the gateway's traffic, each
+ * counted once, and an "out" handle (PCAP_D_OUT) that only shows what
+ * crossed (a disallowed flow leaving into its destination's zone is a
+ * breach).  Before an "out" handle is read, every "in" handle is drained,
+ * so a packet's ingress copy is classified before its egress copy.  A
+ * span port (a mirror) and an interface that is no zone's have one
+ * handle, both directions, all of it "in".
+ */
+struct capture;
+
+struct capture_if {
+	struct capture	*cap;
+	char		*name;
+	bool		 out;		/* PCAP_D_OUT handle */
+	bool		 both;		/* span port or no zone's: both ways */
+	pcap_t		*p;
+	int		 linktype;	/* pcap_datalink() */
+	struct source	 src;
+	/* pcap_stats counters are 32-bit and wrap: deltas modulo 2^32 */
+	uint32_t	 last_drop, last_ifdrop;
+	uint64_t	 packets;	/* handed on */
+	uint64_t	 drops;		/* kernel (ring full) */
+	uint64_t	 ifdrops;	/* interface */
+};
+
+/* Called for each captured packet; bytes borrowed for the call. */
+typedef void	 capture_cb(const struct capture_if *, const struct timeval *,
+		    const uint8_t *data, uint32_t caplen, uint32_t wirelen,
+		    void *arg);
+
+struct capture {
+	struct capture_if *ifs;
+	size_t		 nifs;
+	struct loop	*loop;
+	capture_cb	*cb;
+	void		*arg;
+	unsigned	 out_deferred;	/* out handles skipped for ingress backlog */
+};
+
+struct capture_totals {
+	uint64_t	 packets, drops, ifdrops;
+};
+
+/*
+ * Open the handles the policy asks for (monitor.interfaces, else every
+ * zone interface, plus monitor.span) and add them to the loop.  An
+ * interface that cannot be opened is logged and left out.  Returns the
+ * number of handles open, -1 on memory.
+ */
+int	 capture_open(struct capture *, const struct policy *, struct loop *,
+	    capture_cb *, void *arg);
+void	 capture_close(struct capture *);
+/* Would this policy capture the same interfaces as the running set? */
+bool	 capture_same(const struct capture *, const struct policy *);
+/*
+ * Read pcap_stats of every handle and add the new drops.  Returns the
+ * drops (kernel + interface) new since the last call.
+ */
+uint64_t capture_poll_stats(struct capture *);
+void	 capture_totals(const struct capture *, struct capture_totals *);
+
+#endif

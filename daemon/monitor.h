@@ -1,0 +1,66 @@
+/* monitor.h - live monitoring: capture -> detection -> alert log and evidence, in the daemon's loop. */
+#ifndef BUNRI_MONITOR_H
+#define BUNRI_MONITOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+#include "alertlog.h"
+#include "capture.h"
+#include "detect.h"
+#include "evidence.h"
+#include "loop.h"
+#include "policy.h"
+
+/*
+ * Runs in both modes: in enforce mode a disallowed flow's alert says
+ * "blocked" (nftables drops it), in monitor mode every disallowed flow
+ * crossed ("allowed", zone-breach).  The policy and the isolation flags
+ * are borrowed from the daemon's enforce state; after a reload the
+ * daemon hands the new ones over with monitor_policy() before the old
+ * policy is freed.
+ */
+struct monitor {
+	struct loop	*loop;
+	struct policy	*pol;		/* borrowed */
+	const bool	*isolated;	/* borrowed */
+	struct detect	*det;
+	struct alertlog	 al;
+	bool		 al_open;
+	struct capture	 cap;
+	struct evidence	 ev;
+	struct source	 tick;		/* 1 s CLOCK_MONOTONIC timerfd */
+	unsigned	 since_checkpoint;	/* seconds */
+	unsigned	 since_loss;	/* seconds since the last capture-loss alert */
+	uint64_t	 loss_pending;	/* drops not yet reported */
+	int		 linktype;	/* of the packet in detection */
+	uint64_t	 own_alerts[SIG_MAX + 1];	/* written here, not by detect */
+	struct detect_stats prev;	/* of the engines replaced by reloads */
+	struct timeval	 started;
+};
+
+/*
+ * Open the alert log, the evidence directory, the capture handles and
+ * the timer; build the engine.  -1 after logging why (nothing left open).
+ */
+int	 monitor_start(struct monitor *, struct policy *, const bool *isolated,
+	    struct loop *);
+/*
+ * A new running policy: the old engine's flows end (their flow events,
+ * with the old policy still valid), a new engine is built, the log takes
+ * the new alerts settings, capture handles follow monitor.interfaces.
+ */
+int	 monitor_policy(struct monitor *, struct policy *, const bool *isolated);
+/*
+ * sid 9: what = "applied", "reloaded", "refused"; why (may be NULL) the
+ * reason of a refusal.
+ */
+void	 monitor_policy_event(struct monitor *, const char *what,
+	    const char *path, const struct policy *, const char *why);
+/* SIGHUP: reopen alerts.file (logrotate moved it). */
+void	 monitor_reopen(struct monitor *);
+/* Stop: flows end, a last stats checkpoint, the log is synced and closed. */
+void	 monitor_stop(struct monitor *);
+
+#endif
