@@ -40,6 +40,13 @@ rules_diag(struct diags *d, enum diag_sev sev, const struct srcloc *loc,
 	va_end(ap);
 }
 
+void
+rules_nomem(const struct policy *p, struct diags *d)
+{
+	diag_add(d, DIAG_ERROR, p->nfiles > 0 ? p->files[0] : NULL, 0,
+	    "out of memory while checking the policy");
+}
+
 const char *
 rules_flow_path(const struct flow *f, char *buf, size_t len)
 {

@@ -22,6 +22,8 @@ void	 rules_diag(struct diags *, enum diag_sev, const struct srcloc *loc,
 	    const struct srcloc *fallback, const char *fmt, ...)
 	    __attribute__((format(printf, 5, 6)));
 
+/* A check that cannot run must not pass the policy: an error. */
+void	 rules_nomem(const struct policy *, struct diags *);
 /* "flows[3] (F-007)" */
 const char *rules_flow_path(const struct flow *, char *buf, size_t len);
 /* "zones[0].hosts[2]" */
@@ -36,7 +38,25 @@ bool	 rules_flow_touches(const struct flow *, enum zone_kind);
 /* Does the flow join a zone of kind a with one of kind b (either way)? */
 bool	 rules_flow_joins(const struct flow *, enum zone_kind, enum zone_kind);
 
-/* The three parts of conf_rules_check(). */
+/* Every host address, sorted: which host of a zone holds an address. */
+struct rules_addrent {
+	struct addr	 addr;
+	const struct host *host;
+};
+struct rules_addrix {
+	struct rules_addrent *v;
+	size_t		 n;
+};
+int	 rules_addrix_build(const struct policy *, struct rules_addrix *);
+const struct host *rules_addrix_find(const struct rules_addrix *,
+	    const struct zone *, const struct addr *);
+void	 rules_addrix_free(struct rules_addrix *);
+
+/* Rule 3 over the flows not skipped by rules 1 and the structure checks. */
+void	 rules_rule3(const struct policy *, const bool *skip,
+	    const struct rules_addrix *, struct diags *);
+
+/* The parts of conf_rules_check(). */
 void	 rules_structure(const struct policy *, struct diags *);
 void	 rules_networks(const struct policy *, struct diags *);
 void	 rules_separation(const struct policy *, struct diags *);

@@ -1,4 +1,4 @@
-/* conf_sep.c - separation rules 1-4 of config.md (rule 5 is default deny itself). */
+/* conf_sep.c - separation rules 1, 2 and 4 of config.md (3 in conf_rule3.c; 5 is default deny itself). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,21 +45,10 @@ rule1(const struct flow *f, struct diags *d)
 	return true;
 }
 
-static const struct host *
-host_of_addr(const struct zone *z, const struct addr *a)
-{
-	size_t	 i, j;
-
-	for (i = 0; i < z->nhosts; i++)
-		for (j = 0; j < z->hosts[i].naddrs; j++)
-			if (addr_eq(&z->hosts[i].addrs[j], a))
-				return &z->hosts[i];
-	return NULL;
-}
-
 /* Rule 2, the My Number side: a registered host whose MAC is known. */
 static void
-rule2_mn_side(const struct flow *f, const struct endpoint *e, struct diags *d)
+rule2_mn_side(const struct flow *f, const struct endpoint *e,
+    const struct rules_addrix *ax, struct diags *d)
 {
 	const struct host *h;
 	char		 a[RULES_PATHLEN], s[ADDR_STRLEN], hp[RULES_PATHLEN];
@@ -83,7 +72,7 @@ rule2_mn_side(const struct flow *f, const struct endpoint *e, struct diags *d)
 	case EP_PREFIX:
 		addr_fmt(&e->prefix, s, sizeof(s));
 		h = addr_is_host(&e->prefix) ?
-		    host_of_addr(e->zone, &e->prefix) : NULL;
+		    rules_addrix_find(ax, e->zone, &e->prefix) : NULL;
 		if (h != NULL && h->name != NULL)
 			rules_diag(d, DIAG_ERROR, ep_loc(f, e), &f->loc,
 			    "%s: mynumber flow must name a registered host, "
@@ -135,17 +124,17 @@ rule2_peer_side(const struct flow *f, const struct endpoint *e,
 
 /* Rule 2: pinned on MAC, address and application protocol (port). */
 static void
-rule2(const struct flow *f, struct diags *d)
+rule2(const struct flow *f, const struct rules_addrix *ax, struct diags *d)
 {
 	char		 a[RULES_PATHLEN];
 	size_t		 i;
 
 	if (is_kind(&f->from, ZK_MYNUMBER))
-		rule2_mn_side(f, &f->from, d);
+		rule2_mn_side(f, &f->from, ax, d);
 	else
 		rule2_peer_side(f, &f->from, d);
 	if (is_kind(&f->to, ZK_MYNUMBER))
-		rule2_mn_side(f, &f->to, d);
+		rule2_mn_side(f, &f->to, ax, d);
 	else
 		rule2_peer_side(f, &f->to, d);
 
@@ -189,154 +178,19 @@ rule4(const struct flow *f, struct diags *d)
 	    rules_flow_path(f, a, sizeof(a)));
 }
 
-/* --- rule 3: no two-hop path My Number -> peer -> Internet -------------- */
-
-/* Flows with the Internet, grouped by the zone of their other endpoint. */
-struct inet_index {
-	size_t		*start;		/* nzones + 1 offsets into fl */
-	const struct flow **fl;
-};
-
-static const struct endpoint *
-inet_other(const struct flow *f)
-{
-	if (is_kind(&f->from, ZK_INTERNET) && !is_kind(&f->to, ZK_INTERNET))
-		return &f->to;
-	if (is_kind(&f->to, ZK_INTERNET) && !is_kind(&f->from, ZK_INTERNET))
-		return &f->from;
-	return NULL;
-}
-
-static int
-inet_index_build(const struct policy *p, struct inet_index *ix)
-{
-	const struct endpoint *e;
-	size_t		*fill, i;
-
-	ix->start = calloc(p->nzones + 1, sizeof(*ix->start));
-	ix->fl = calloc(p->nflows + 1, sizeof(*ix->fl));
-	fill = calloc(p->nzones + 1, sizeof(*fill));
-	if (ix->start == NULL || ix->fl == NULL || fill == NULL) {
-		free(ix->start);
-		free(ix->fl);
-		free(fill);
-		return -1;
-	}
-	for (i = 0; i < p->nflows; i++)
-		if ((e = inet_other(&p->flows[i])) != NULL)
-			ix->start[e->zone->index + 1]++;
-	for (i = 0; i < p->nzones; i++)
-		ix->start[i + 1] += ix->start[i];
-	for (i = 0; i < p->nflows; i++)
-		if ((e = inet_other(&p->flows[i])) != NULL)
-			ix->fl[ix->start[e->zone->index] +
-			    fill[e->zone->index]++] = &p->flows[i];
-	free(fill);
-	return 0;
-}
-
-/* The peer of a My Number flow: a whole zone, a host, or a prefix. */
-struct peer {
-	const struct endpoint *ep;
-	const struct host *host;	/* also when named by its address */
-};
-
-static bool
-host_in_prefix(const struct host *h, const struct addr *pfx)
-{
-	size_t	 i;
-
-	for (i = 0; i < h->naddrs; i++)
-		if (prefix_contains(pfx, &h->addrs[i]))
-			return true;
-	return false;
-}
-
-/* Does the Internet flow's endpoint e (same zone as the peer) reach it? */
-static bool
-peer_reached(const struct peer *pr, const struct endpoint *e)
-{
-	if (pr->ep->kind == EP_ZONE || e->kind == EP_ZONE)
-		return true;
-	if (pr->host != NULL) {
-		if (e->kind == EP_HOST)
-			return e->host == pr->host;
-		return host_in_prefix(pr->host, &e->prefix);
-	}
-	/* The peer is an unregistered address or network. */
-	if (e->kind == EP_HOST)
-		return e->host != NULL && host_in_prefix(e->host,
-		    &pr->ep->prefix);
-	return prefix_overlap(&pr->ep->prefix, &e->prefix);
-}
-
-static void
-rule3_flow(const struct policy *p, const struct flow *mf,
-    const struct inet_index *ix, bool *done, struct diags *d)
-{
-	struct peer	 pr;
-	const struct endpoint *pe;
-	size_t		 i, zi;
-	char		 a[RULES_PATHLEN], b[RULES_PATHLEN], c[RULES_PATHLEN];
-	char		 m[RULES_PATHLEN];
-
-	if (is_kind(&mf->from, ZK_MYNUMBER) == is_kind(&mf->to, ZK_MYNUMBER))
-		return;
-	pe = is_kind(&mf->from, ZK_MYNUMBER) ? &mf->to : &mf->from;
-	pr.ep = pe;
-	pr.host = pe->kind == EP_HOST ? pe->host :
-	    pe->kind == EP_PREFIX && addr_is_host(&pe->prefix) ?
-	    host_of_addr(pe->zone, &pe->prefix) : NULL;
-	zi = pe->zone->index;
-	for (i = ix->start[zi]; i < ix->start[zi + 1]; i++) {
-		const struct flow *f = ix->fl[i];
-		const struct endpoint *e = inet_other(f);
-		const struct endpoint *in = e == &f->from ? &f->to : &f->from;
-
-		if (done[f - p->flows] || !peer_reached(&pr, e))
-			continue;
-		done[f - p->flows] = true;
-		rules_diag(d, DIAG_ERROR, ep_loc(f, e), &f->loc,
-		    "%s: flow between \"%s\" and internet zone \"%s\" reaches "
-		    "\"%s\", the peer of mynumber flow %s at line %d; a peer "
-		    "of My Number must not have any flow with the Internet "
-		    "(no two-hop path), remove one of the two flows",
-		    rules_flow_path(f, a, sizeof(a)),
-		    rules_ep_str(e, b, sizeof(b)), rules_zname(in->zone),
-		    rules_ep_str(pe, c, sizeof(c)),
-		    rules_flow_path(mf, m, sizeof(m)), mf->loc.line);
-	}
-}
-
-static void
-rule3(const struct policy *p, const bool *skip, struct diags *d)
-{
-	struct inet_index ix;
-	bool		*done;
-	size_t		 i;
-
-	if (p->nflows == 0 || inet_index_build(p, &ix) == -1)
-		return;
-	if ((done = calloc(p->nflows, sizeof(*done))) == NULL)
-		goto out;
-	/* One message per Internet flow, naming the first peer it reaches. */
-	for (i = 0; i < p->nflows; i++)
-		if (!skip[i] && rules_flow_touches(&p->flows[i], ZK_MYNUMBER))
-			rule3_flow(p, &p->flows[i], &ix, done, d);
-	free(done);
-out:
-	free(ix.start);
-	free(ix.fl);
-}
-
 void
 rules_separation(const struct policy *p, struct diags *d)
 {
-	bool	*skip;
-	size_t	 i;
+	struct rules_addrix ax;
+	bool		*skip;
+	size_t		 i;
 
-	if ((skip = calloc(p->nflows + 1, sizeof(*skip))) == NULL)
+	if ((skip = calloc(p->nflows + 1, sizeof(*skip))) == NULL ||
+	    rules_addrix_build(p, &ax) == -1) {
+		free(skip);
+		rules_nomem(p, d);
 		return;
+	}
 	for (i = 0; i < p->nflows; i++) {
 		const struct flow *f = &p->flows[i];
 
@@ -350,9 +204,10 @@ rules_separation(const struct policy *p, struct diags *d)
 			continue;
 		}
 		if (rules_flow_touches(f, ZK_MYNUMBER))
-			rule2(f, d);
+			rule2(f, &ax, d);
 		rule4(f, d);
 	}
-	rule3(p, skip, d);
+	rules_rule3(p, skip, &ax, d);
+	rules_addrix_free(&ax);
 	free(skip);
 }

@@ -223,6 +223,28 @@ START_TEST(rule3_peer_address)
 	    TCP(443)), "", 14, "flows[4] (F-021): flow between "
 	    "\"mgmt:192.0.2.201\" and internet zone \"internet\" reaches "
 	    "\"mgmt:192.0.2.201\"");
+	/* A peer network (itself refused by rule 2) reaches what is in it. */
+	EXPECT_ERROR("", ZONES, F_MN2("mynumber:tax", "mgmt:192.0.2.192/27",
+	    TCP(514)) ",\n" FLOW("F-021", "mgmt:noc", "internet:vdi",
+	    TCP(443)), "", 14, "flows[4] (F-021): flow between \"mgmt:noc\" "
+	    "and internet zone \"internet\" reaches \"mgmt:192.0.2.192/27\"");
+	EXPECT_ERROR("", ZONES, F_MN2("mynumber:tax", "mgmt:192.0.2.192/27",
+	    TCP(514)) ",\n" FLOW("F-021", "mgmt:192.0.2.208/28",
+	    "internet:vdi", TCP(443)), "", 14, "flows[4] (F-021): flow between "
+	    "\"mgmt:192.0.2.208/28\" and internet zone \"internet\" reaches "
+	    "\"mgmt:192.0.2.192/27\"");
+	/* A whole zone as peer (refused by rule 2 too) reaches all of it. */
+	EXPECT_ERROR("", ZONES, F_MN2("mynumber:tax", "mgmt", TCP(514)) ",\n"
+	    FLOW("F-021", "mgmt:noc", "internet:vdi", TCP(443)), "", 14,
+	    "flows[4] (F-021): flow between \"mgmt:noc\" and internet zone "
+	    "\"internet\" reaches \"mgmt\", the peer of mynumber flow");
+	/* Of two My Number flows to one peer, the first is named. */
+	EXPECT_ERROR("", ZONES, F_MN2("mynumber:tax", "mgmt:noc", TCP(514))
+	    ",\n" FLOW("F-021", "mynumber:juki", "mgmt:noc", TCP(514)) ",\n"
+	    FLOW("F-022", "mgmt:noc", "internet:vdi", TCP(443)), "", 15,
+	    "flows[5] (F-022): flow between \"mgmt:noc\" and internet zone "
+	    "\"internet\" reaches \"mgmt:noc\", the peer of mynumber flow "
+	    "flows[3] (F-020) at line 13");
 	/* The registered host beside it may use the Internet. */
 	EXPECT_CLEAN("", ZONES, F_MN2("mynumber:tax", "mgmt:192.0.2.201",
 	    TCP(514)) ",\n" FLOW("F-021", "mgmt:noc", "internet:vdi",
@@ -316,14 +338,14 @@ END_TEST
 /* --- speed: 100,000 flows ----------------------------------------------- */
 
 #define NFLOWS	100000
-#define NMN	100
+#define NMN	20000
 
 START_TEST(speed_100k_flows)
 {
 	struct diags	 d;
 	struct loaded	 l;
 	struct timespec	 t0, t1;
-	char		*flows;
+	char		*flows, to[32];
 	size_t		 cap = (size_t)(NFLOWS + NMN) * 200, off = 0;
 	double		 secs, limit = 1.0;
 	int		 i;
@@ -338,12 +360,21 @@ START_TEST(speed_100k_flows)
 		    "proto = \"tcp\"; ports = [ %d ]; sanitize = "
 		    "\"screen-transfer\"; reason = \"r\"; approval = \"A\"; }",
 		    i, 130 + i % 100, 1 + i % 60000);
-	/* My Number flows whose peer has to be checked against all of them. */
-	for (i = 0; i < NMN; i++)
-		off += snprintf(flows + off, cap - off, ",\n{ id = \"M-%03d\"; "
-		    "from = \"mynumber:juki\"; to = \"lgwan:chukan-gw\"; "
+	/*
+	 * My Number flows whose peers have to be checked against all of
+	 * them: pair by pair that is 2e9 comparisons.  Their peers are a
+	 * host and 60 addresses beside the ones that use the Internet.
+	 */
+	for (i = 0; i < NMN; i++) {
+		if (i % 61 == 0)
+			snprintf(to, sizeof(to), "chukan-gw");
+		else
+			snprintf(to, sizeof(to), "198.51.100.%d", 60 + i % 61);
+		off += snprintf(flows + off, cap - off, ",\n{ id = \"M-%05d\"; "
+		    "from = \"mynumber:juki\"; to = \"lgwan:%s\"; "
 		    "proto = \"tcp\"; ports = [ %d ]; reason = \"r\"; "
-		    "approval = \"A\"; }", i, 1000 + i);
+		    "approval = \"A\"; }", i, to, 1000 + i);
+	}
 	ck_assert_uint_lt(off, cap);
 	l = fx_load("", ZONES, flows, "");
 	free(flows);
