@@ -243,16 +243,76 @@ elem_better(const struct nir_elem *x, const struct nir_elem *y)
 	return x->prio < y->prio;
 }
 
+/* Bits that vary inside field i of e: the field's width, in powers of two. */
 static int
-prio_cmp(const void *a, const void *b)
+field_bits(const struct nir_set *s, const struct nir_elem *e, int i)
+{
+	int off = nir_field_off(s, i), len = nir_type_len(s->types[i]), k;
+
+	for (k = 0; k < len; k++)
+		if (e->lo[off + k] != e->hi[off + k])
+			return (len - k) * 8 - __builtin_clz(
+			    (unsigned)(e->lo[off + k] ^ e->hi[off + k])) + 24;
+	return 0;
+}
+
+/*
+ * hi - lo of each field, big-endian, fields one after the other: if x
+ * contains y, x's widths are >= y's in every field, so x sorts first.
+ */
+static void
+widths(const struct nir_set *s, const struct nir_elem *e, uint8_t *w)
+{
+	int i, k, off, len, borrow;
+
+	for (i = 0; i < s->ntypes; i++) {
+		off = nir_field_off(s, i);
+		len = nir_type_len(s->types[i]);
+		for (borrow = 0, k = len - 1; k >= 0; k--) {
+			int d = e->hi[off + k] - e->lo[off + k] - borrow;
+
+			borrow = d < 0;
+			w[off + k] = (uint8_t)(d + (borrow ? 256 : 0));
+		}
+	}
+}
+
+/*
+ * Who keeps an overlap: the longer life (so it stays allowed after the
+ * other expires), then the wider box, then model order.  Wider first makes
+ * a box contained in an earlier one vanish in one subtraction: one wide
+ * flow over many small ones is linear, where model order would cut the
+ * wide box around every small one (quadratic, and as many pieces).
+ * The packets of the overlap are counted by the keeping flow.
+ */
+static int
+prio_cmp(const void *a, const void *b, void *arg)
 {
 	const struct nir_elem *x = *(struct nir_elem *const *)a;
 	const struct nir_elem *y = *(struct nir_elem *const *)b;
+	const struct nir_set *s = arg;
+	uint8_t wx[NIR_KEYMAX], wy[NIR_KEYMAX];
+	int i, bx = 0, by = 0, r;
 
-	if (elem_better(x, y))
-		return -1;
-	if (elem_better(y, x))
-		return 1;
+	if (x->timeout_ms != y->timeout_ms) {
+		if (x->timeout_ms == 0)
+			return -1;
+		if (y->timeout_ms == 0)
+			return 1;
+		return x->timeout_ms > y->timeout_ms ? -1 : 1;
+	}
+	for (i = 0; i < s->ntypes; i++) {
+		bx += field_bits(s, x, i);
+		by += field_bits(s, y, i);
+	}
+	if (bx != by)
+		return bx > by ? -1 : 1;
+	widths(s, x, wx);
+	widths(s, y, wy);
+	if ((r = memcmp(wx, wy, nir_field_off(s, s->ntypes))) != 0)
+		return -r;
+	if (x->prio != y->prio)
+		return x->prio < y->prio ? -1 : 1;
 	return x < y ? -1 : x > y;
 }
 
@@ -357,7 +417,7 @@ resolve_group(struct nir_set *s, struct nir_elem **g, size_t n,
 	size_t i, j, k, start = acc->n;
 	int rc = -1;
 
-	qsort(g, n, sizeof(*g), prio_cmp);
+	qsort_r(g, n, sizeof(*g), prio_cmp, s);
 	for (i = 0; i < n; i++) {
 		cur.n = 0;
 		if (boxes_push(&cur, g[i]) == -1)

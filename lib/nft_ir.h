@@ -163,7 +163,8 @@ void	 nir_match_lookup(struct nir_rule *, bool neg, size_t set,
 /*
  * Sort the elements, drop duplicates and make interval elements disjoint
  * (the kernel rejects overlapping concatenated intervals); overlapping
- * parts go to the element with the lowest (longest lifetime, prio).
+ * parts go to the element with the longest lifetime, then the widest
+ * box, then the lowest prio (model order).
  * Returns -1 when out of memory.
  */
 int	 nir_set_normalize(struct nir_set *);

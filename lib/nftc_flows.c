@@ -10,6 +10,14 @@
  * Map kinds of one flow direction A->B.  The original-direction maps live
  * in chain p_A_B, the reply maps (same keys: from . to . proto . port)
  * in chain p_B_A, where the answers enter.
+ *
+ * Each kind comes in two classes.  Elements whose every field is one value
+ * (host addresses, one port) go to a map without `flags interval`: a hash,
+ * where inserting is O(1).  Elements with a prefix or a port range go to a
+ * twin map "<kind>iv_A_B" with `flags interval` (pipapo), whose insertion
+ * cost grows with the set and which refuses overlaps, so only these few
+ * are made disjoint.  The exact map's rule comes first: a packet matching
+ * both classes is counted by the exact flow; the verdict is the same.
  */
 enum mkind {
 	K_O4M, K_O4, K_I4M, K_I4, K_O6M, K_O6, K_I6M, K_I6,
@@ -60,14 +68,22 @@ static const struct kdesc kd[K_N] = {
 	    true, 58 },
 };
 
+#define SLOT(c, A, B, k, iv)	((((A) * (c)->nz + (B)) * K_N + (k)) * 2 + (iv))
+
 struct fctx {
 	struct nft_ir	*ir;
 	const struct policy *p;
 	size_t		 nz;
-	size_t		*set;		/* [(A * nz + B) * K_N + k], -1: none */
+	size_t		*set;		/* [SLOT(A, B, k, iv)], -1: none */
 	const size_t	*counter_of;
 	time_t		 now;
 };
+
+static bool
+addr_single(const struct addr *a)
+{
+	return a->plen == (a->family == AF_INET ? 32 : 128);
+}
 
 static void
 put(struct fctx *c, const struct flow *f, enum mkind k, bool pinned,
@@ -75,7 +91,9 @@ put(struct fctx *c, const struct flow *f, enum mkind k, bool pinned,
 {
 	size_t A = (size_t)(f->from.zone - c->p->zones);
 	size_t B = (size_t)(f->to.zone - c->p->zones), si;
-	size_t *slot = &c->set[(A * c->nz + B) * K_N + k];
+	bool iv = !addr_single(s) || !addr_single(d) ||
+	    (pr != NULL && pr->lo != pr->hi);
+	size_t *slot = &c->set[SLOT(c, A, B, k, iv)];
 	const struct nir_set *set;
 	struct nir_elem *e;
 	int i = 0;
@@ -166,34 +184,39 @@ pair_chain(struct fctx *c, size_t X, size_t Y, size_t *icmp_protos)
 	static const enum nir_type tp[] = { NT_PROTO };
 	static const enum nir_field fl4[] = { NF_L4PROTO };
 	const struct zone *zx = &c->p->zones[X], *zy = &c->p->zones[Y];
-	size_t *o = &c->set[(X * c->nz + Y) * K_N];
-	size_t *rp = &c->set[(Y * c->nz + X) * K_N];
 	size_t chain, *slot, k;
 	const struct zone *za, *zb;
 	char name[96];
 	struct nir_rule *r;
 	struct nir_elem *e;
 	bool any = false;
+	int iv;
 
+	/* original direction X->Y and replies of flows Y->X */
+#define PSLOT(k, iv)	(&c->set[(k) < K_R4 ? SLOT(c, X, Y, k, iv) : \
+	    SLOT(c, Y, X, k, iv)])
 	for (k = 0; k < K_N; k++)
-		if ((k < K_R4 ? o[k] : rp[k]) == (size_t)-2)
-			any = true;
+		for (iv = 0; iv < 2; iv++)
+			if (*PSLOT(k, iv) == (size_t)-2)
+				any = true;
 	if (!any)
 		return (size_t)-1;
 	snprintf(name, sizeof(name), "p_%s_%s", zx->name, zy->name);
 	chain = nir_chain_add(c->ir, name, NH_NONE);
-	for (k = 0; k < K_N; k++) {
-		slot = k < K_R4 ? &o[k] : &rp[k];
-		if (*slot != (size_t)-2)
-			continue;
-		za = k < K_R4 ? zx : zy;
-		zb = k < K_R4 ? zy : zx;
-		snprintf(name, sizeof(name), "%s_%s_%s", kprefix[k], za->name,
-		    zb->name);
-		*slot = nir_set_add(c->ir, name, kd[k].t, kd[k].n, true,
-		    ND_COUNTER);
-		map_rule(c->ir, chain, *slot, k);
-	}
+	for (k = 0; k < K_N; k++)
+		for (iv = 0; iv < 2; iv++) {
+			slot = PSLOT(k, iv);
+			if (*slot != (size_t)-2)
+				continue;
+			za = k < K_R4 ? zx : zy;
+			zb = k < K_R4 ? zy : zx;
+			snprintf(name, sizeof(name), "%s%s_%s_%s", kprefix[k],
+			    iv ? "iv" : "", za->name, zb->name);
+			*slot = nir_set_add(c->ir, name, kd[k].t, kd[k].n,
+			    iv != 0, ND_COUNTER);
+			map_rule(c->ir, chain, *slot, k);
+		}
+#undef PSLOT
 	if (*icmp_protos == (size_t)-1) {
 		*icmp_protos = nir_set_add(c->ir, "icmp_protos", tp, 1, false,
 		    ND_NONE);
@@ -245,12 +268,12 @@ nftc_flows(struct nft_ir *ir, const struct policy *p,
 	c.nz = nz;
 	c.counter_of = counter_of;
 	c.now = o->now;
-	if ((c.set = malloc((nz * nz * K_N + 1) * sizeof(size_t))) == NULL ||
+	if ((c.set = malloc((nz * nz * K_N * 2 + 1) * sizeof(size_t))) == NULL ||
 	    (chains = malloc((nz * nz + 1) * sizeof(size_t))) == NULL) {
 		ir->oom = true;
 		goto out;
 	}
-	for (i = 0; i < nz * nz * K_N; i++)
+	for (i = 0; i < nz * nz * K_N * 2; i++)
 		c.set[i] = (size_t)-1;
 	for (i = 0; i < p->nflows; i++)		/* which maps have elements */
 		expand(&c, &p->flows[i]);

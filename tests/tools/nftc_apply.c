@@ -34,7 +34,7 @@ send_out(const struct nftc_out *o)
 	struct mnl_socket *nl;
 	struct mnl_nlmsg_batch *b;
 	struct nlmsghdr *nlh;
-	static char big[16 << 20];
+	static char big[256 << 20];
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	uint32_t seq = 1;
 	size_t i;
@@ -84,6 +84,10 @@ send_out(const struct nftc_out *o)
 	nftnl_batch_update(b);
 	nl = mnl_socket_open(NETLINK_NETFILTER);
 	mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID);
+	/* one sendmsg of the whole batch: the socket buffer must hold it (as nft does) */
+	int sz = (int)mnl_nlmsg_batch_size(b) + 4096;
+	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_SNDBUFFORCE, &sz,
+	    sizeof(sz));
 	if (mnl_socket_sendto(nl, mnl_nlmsg_batch_head(b),
 	    mnl_nlmsg_batch_size(b)) < 0) {
 		perror("sendto");

@@ -111,9 +111,12 @@ START_TEST(golden_rich)
 }
 END_TEST
 
-/* example.conf with n generated lgwan -> mgmt flows, in a temp file. */
+/*
+ * example.conf with `pre` (flows text), n generated lgwan -> mgmt host
+ * flows and `post`, in a temp file.
+ */
 static struct policy *
-generated(int n, char *path, size_t len)
+generated2(const char *pre, int n, const char *post, char *path, size_t len)
 {
 	char *base = slurp("tests/golden/example.conf"), *at;
 	FILE *fp;
@@ -126,16 +129,24 @@ generated(int n, char *path, size_t len)
 	ck_assert_ptr_nonnull(at = strstr(base, "flows = (\n"));
 	at += strlen("flows = (\n");
 	fwrite(base, 1, (size_t)(at - base), fp);
+	fputs(pre, fp);
 	for (i = 0; i < n; i++)
 		fprintf(fp, "  { id = \"G-%05d\"; from = \"lgwan:198.51.100.%d\"; "
 		    "to = \"mgmt:192.0.2.%d\"; proto = \"%s\"; ports = [ %d ]; "
 		    "reason = \"gen\"; approval = \"T\"; },\n", i,
 		    1 + i % 250, 193 + i / 250 % 60, i % 2 ? "tcp" : "udp",
 		    1024 + i % 60000);
+	fputs(post, fp);
 	fputs(at, fp);
 	fclose(fp);
 	free(base);
 	return load(path, GOLDEN_NOW);
+}
+
+static struct policy *
+generated(int n, char *path, size_t len)
+{
+	return generated2("", n, "", path, len);
 }
 
 static size_t
@@ -177,6 +188,117 @@ START_TEST(rule_count_constant)
 }
 END_TEST
 
+/* The rules of a chain, in order: index of the rule using set `name`. */
+static long
+rule_pos(const struct nft_ir *ir, const char *chain, const char *set)
+{
+	size_t i, c;
+	long n = 0;
+
+	for (c = 0; c < ir->nchains; c++)
+		if (strcmp(ir->chains[c].name, chain) == 0)
+			break;
+	for (i = 0; i < ir->nrules; i++) {
+		if (ir->rules[i].chain != c)
+			continue;
+		if (ir->rules[i].stmt == NS_COUNTER_MAP &&
+		    strcmp(ir->sets[ir->rules[i].set].name, set) == 0)
+			return n;
+		n++;
+	}
+	return -1;
+}
+
+static const struct nir_set *
+set_named(const struct nft_ir *ir, const char *name)
+{
+	size_t i = nir_set_find(ir, name);
+
+	ck_assert_msg(i != (size_t)-1, "no set %s", name);
+	return &ir->sets[i];
+}
+
+#define WIDE_FLOW(id, from, to, proto, ports) \
+	"  { id = \"" id "\"; from = \"" from "\"; to = \"" to "\"; " \
+	"proto = \"" proto "\"; ports = ( " ports " ); reason = \"w\"; " \
+	"approval = \"T\"; },\n"
+
+/*
+ * Host flows (every field one value) go to hash maps, prefixes and ranges
+ * to interval maps, matched after them.  A zone-wide flow listed after
+ * 20,000 host flows of its zone pair is one element: no cutting.
+ */
+START_TEST(exact_interval_split)
+{
+	struct nftc_opts o = { .now = GOLDEN_NOW };
+	const struct nir_set *ex, *iv;
+	struct nft_ir *ir;
+	struct policy *p;
+	char path[64];
+	size_t i;
+	long pe, pi;
+
+	p = generated2("", 20000, WIDE_FLOW("W-1", "lgwan", "mgmt", "tcp",
+	    "\"1024-65535\""), path, sizeof(path));
+	ck_assert_ptr_nonnull(ir = nftc_compile(p, &o));
+	ex = set_named(ir, "fo4_lgwan_mgmt");
+	iv = set_named(ir, "fo4iv_lgwan_mgmt");
+	ck_assert(!ex->interval);
+	ck_assert(iv->interval);
+	ck_assert_uint_eq(ex->nelems, 20000);
+	ck_assert_uint_eq(iv->nelems, 1);
+	for (i = 0; i < ex->nelems; i++)
+		ck_assert(memcmp(ex->elems[i].lo, ex->elems[i].hi,
+		    NIR_KEYMAX) == 0);
+	ck_assert_uint_eq(set_named(ir, "fr4iv_lgwan_mgmt")->nelems, 1);
+	pe = rule_pos(ir, "p_lgwan_mgmt", "fo4_lgwan_mgmt");
+	pi = rule_pos(ir, "p_lgwan_mgmt", "fo4iv_lgwan_mgmt");
+	ck_assert_int_ge(pe, 0);
+	ck_assert_int_gt(pi, pe);
+	pe = rule_pos(ir, "p_mgmt_lgwan", "fr4_lgwan_mgmt");
+	pi = rule_pos(ir, "p_mgmt_lgwan", "fr4iv_lgwan_mgmt");
+	ck_assert_int_ge(pe, 0);
+	ck_assert_int_gt(pi, pe);
+	nft_ir_free(ir);
+	policy_free(p);
+	unlink(path);
+}
+END_TEST
+
+/*
+ * Interval elements are made disjoint: a range inside a wider flow of the
+ * same life vanishes into it (counted there), a partial overlap keeps only
+ * its own part, and the union of what is allowed does not change.
+ */
+START_TEST(interval_overlaps)
+{
+	char path[64];
+	struct policy *p;
+	char *txt, *s, *end;
+
+	p = generated2(
+	    WIDE_FLOW("A-1", "mgmt:192.0.2.201", "lgwan:198.51.100.0/25",
+	    "udp", "\"8000-8010\"")
+	    WIDE_FLOW("A-2", "mgmt:192.0.2.201", "lgwan:198.51.100.0/25",
+	    "udp", "\"1000-2000\""), 0,
+	    WIDE_FLOW("A-3", "mgmt", "lgwan", "udp", "\"1024-65535\""),
+	    path, sizeof(path));
+	txt = render(p, GOLDEN_NOW, NULL);
+	ck_assert_ptr_nonnull(s = strstr(txt, "map fo4iv_mgmt_lgwan {"));
+	ck_assert_ptr_nonnull(end = strstr(s, "\t}\n"));
+	*end = '\0';
+	ck_assert_ptr_nonnull(strstr(s, "192.0.2.192/26 . 198.51.100.0/24 . "
+	    "udp . 1024-65535 : \"A-3\""));
+	ck_assert_ptr_nonnull(strstr(s, "192.0.2.201 . 198.51.100.0/25 . "
+	    "udp . 1000-1023 : \"A-2\""));
+	ck_assert_ptr_null(strstr(s, "A-1"));
+	ck_assert_ptr_null(strstr(s, "2000"));
+	free(txt);
+	policy_free(p);
+	unlink(path);
+}
+END_TEST
+
 START_TEST(expiry)
 {
 	struct policy *p = load("tests/golden/example.conf", GOLDEN_NOW);
@@ -186,7 +308,8 @@ START_TEST(expiry)
 	ck_assert_ptr_nonnull(strstr(before, "counter F-002 {"));
 	/* 2027-03-31 lasts through that local day; the timeout says so */
 	ck_assert_ptr_nonnull(strstr(before, "3389 timeout "));
-	ck_assert_ptr_nonnull(strstr(before, "flags interval,timeout"));
+	/* F-002 is host to host, one port: a hash map, with timeouts */
+	ck_assert_ptr_nonnull(strstr(before, "flags timeout\n"));
 	after = render(p, AFTER_EXPIRY, NULL);
 	ck_assert_ptr_null(strstr(after, "F-002"));
 	ck_assert_ptr_null(strstr(after, "3389"));
@@ -283,6 +406,8 @@ nftc_suite(void)
 	tcase_add_test(tc, golden_example);
 	tcase_add_test(tc, golden_rich);
 	tcase_add_test(tc, rule_count_constant);
+	tcase_add_test(tc, exact_interval_split);
+	tcase_add_test(tc, interval_overlaps);
 	tcase_add_test(tc, expiry);
 	tcase_add_test(tc, isolation);
 	tcase_add_test(tc, v6_twins);
