@@ -25,6 +25,7 @@
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
 
+#include "basetable.h"
 #include "nftc.h"
 #include "nl.h"
 
@@ -49,7 +50,7 @@ struct nl {
 
 /* What each message of a batch is about, to turn an error's seq into words. */
 enum msg_kind {
-	MK_BEGIN, MK_TABLE_ENSURE, MK_TABLE_DEL, MK_TABLE_NEW, MK_OBJ,
+	MK_BEGIN, MK_TABLE_ENSURE, MK_TABLE_DEL, MK_TABLE_NEW, MK_BASE, MK_OBJ,
 	MK_SET, MK_ELEMS, MK_DELELEMS, MK_CHAIN, MK_RULE, MK_END,
 };
 
@@ -89,6 +90,12 @@ nl_open(void)
 fail:
 	nl_close(nl);
 	return NULL;
+}
+
+uint32_t
+nl_portid(const struct nl *nl)
+{
+	return nl->portid;
 }
 
 void
@@ -250,7 +257,7 @@ batch_end(struct batch *b, struct nl *nl)
 
 static int
 batch_table(struct batch *b, struct nl *nl, uint16_t type, uint16_t flags,
-    enum msg_kind kind, uint32_t tflags, bool with_flags)
+    enum msg_kind kind, uint32_t tflags, bool with_flags, const char *name)
 {
 	struct nftnl_table *t;
 	struct nlmsghdr *nlh;
@@ -258,7 +265,7 @@ batch_table(struct batch *b, struct nl *nl, uint16_t type, uint16_t flags,
 	if ((t = nftnl_table_alloc()) == NULL)
 		return -1;
 	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_INET);
-	nftnl_table_set_str(t, NFTNL_TABLE_NAME, NFTC_TABLE);
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, name);
 	if (with_flags)
 		nftnl_table_set_u32(t, NFTNL_TABLE_FLAGS, tflags);
 	if ((nlh = batch_msg(b, nl, type, flags, kind, NULL, tflags)) == NULL) {
@@ -314,9 +321,18 @@ batch_replace(struct batch *b, struct nl *nl, const struct nftc_out *o)
 		return -1;
 	/* Created first without flags so the delete cannot fail with ENOENT. */
 	if (batch_table(b, nl, NFT_MSG_NEWTABLE, NLM_F_CREATE | NLM_F_ACK,
-	    MK_TABLE_ENSURE, 0, false) == -1 ||
+	    MK_TABLE_ENSURE, 0, false, NFTC_TABLE) == -1 ||
 	    batch_table(b, nl, NFT_MSG_DELTABLE, NLM_F_ACK, MK_TABLE_DEL,
-	    0, false) == -1)
+	    0, false, NFTC_TABLE) == -1)
+		return -1;
+	/*
+	 * The boot-time barrier (basetable.h) goes in the same batch: its
+	 * forward drop and our table must never both be live.
+	 */
+	if (batch_table(b, nl, NFT_MSG_NEWTABLE, NLM_F_CREATE | NLM_F_ACK,
+	    MK_BASE, 0, false, BASE_TABLE) == -1 ||
+	    batch_table(b, nl, NFT_MSG_DELTABLE, NLM_F_ACK, MK_BASE,
+	    0, false, BASE_TABLE) == -1)
 		return -1;
 	if ((nlh = batch_msg(b, nl, NFT_MSG_NEWTABLE, NLM_F_CREATE | NLM_F_ACK,
 	    MK_TABLE_NEW, o->table,
@@ -384,6 +400,10 @@ describe(const struct msgref *r, char *buf, size_t len)
 	case MK_TABLE_NEW:
 		snprintf(buf, len, "creating table inet %s with flags 0x%x",
 		    NFTC_TABLE, r->n);
+		break;
+	case MK_BASE:
+		snprintf(buf, len, "removing the boot-time table inet %s",
+		    BASE_TABLE);
 		break;
 	case MK_OBJ:
 		snprintf(buf, len, "adding counter %s",

@@ -25,6 +25,8 @@ struct nl_error {
 
 struct nl	*nl_open(void);			/* NULL + errno */
 void		 nl_close(struct nl *);		/* NULL is a no-op */
+/* The socket's netlink port: events carrying it are our own changes. */
+uint32_t	 nl_portid(const struct nl *);
 
 /* The ruleset generation (NFT_MSG_GETGEN).  -1 + errno. */
 int	 nl_getgen(struct nl *, uint32_t *gen);
@@ -32,7 +34,8 @@ int	 nl_getgen(struct nl *, uint32_t *gen);
 /*
  * Replace table inet bunri by `out` in ONE batch, the kernel applying all
  * or nothing: create the table if missing (so the delete cannot fail),
- * delete it, create it with out->table's flags, then counters, chains,
+ * delete it, create it with out->table's flags, remove the boot-time
+ * table inet bunri_base (basetable.h) the same way, then counters, chains,
  * sets with their elements (verdict maps jump to chains), rules.  The batch carries the generation read
  * just before; if another process changed the ruleset in between the
  * kernel refuses it (ERESTART) and we retry a few times.  0 on success;
