@@ -1,4 +1,5 @@
 /* ctl_audit.c - bunrictl audit: classify a capture file against the policy, flow by flow. */
+#include <errno.h>
 #include <pcap/pcap.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <time.h>
 
 #include "ctl.h"
+#include "ctl_audit.h"
 #include "detect.h"
 #include "eve.h"
 
@@ -268,28 +270,21 @@ check_ingress(const struct policy *p, const struct audit_args *aa,
 	return -1;
 }
 
-/* Every packet through the engine; -1 after saying why the file failed. */
-static int
-run(pcap_t *pc, const char *path, struct detect *det,
-    const struct audit_args *aa, const struct zone *zone)
-{
-	struct pcap_pkthdr *h;
-	const u_char *data;
-	uint64_t n = 0;
-	int lt = pcap_datalink(pc), rc;
+struct feed {
+	struct detect	*det;
+	const char	*iface;
+	const struct zone *zone;
+	int		 linktype;
+};
 
-	while ((rc = pcap_next_ex(pc, &h, &data)) == 1) {
-		n++;
-		(void)detect_packet(det, aa->iface, zone, lt, &h->ts, data,
-		    h->caplen, h->len);
-	}
-	if (rc == PCAP_ERROR) {
-		fprintf(stderr, "bunrictl audit: %s: %s (after %llu packets; "
-		    "the report covers those)\n", path, pcap_geterr(pc),
-		    (unsigned long long)n);
-		return -1;
-	}
-	return 0;
+static void
+feed_packet(void *arg, const struct timeval *ts, const uint8_t *data,
+    uint32_t caplen, uint32_t wirelen)
+{
+	struct feed *fd = arg;
+
+	(void)detect_packet(fd->det, fd->iface, fd->zone, fd->linktype, ts,
+	    data, caplen, wirelen);
 }
 
 static pcap_t *
@@ -297,11 +292,20 @@ open_capture(const char *path)
 {
 	char err[PCAP_ERRBUF_SIZE];
 	pcap_t *pc;
+	FILE *f;
 	int lt;
 
+	/* A large stdio buffer for what libpcap reads with fread(). */
+	if ((f = fopen(path, "rb")) == NULL) {
+		fprintf(stderr, "bunrictl audit: %s: %s\n", path,
+		    strerror(errno));
+		return NULL;
+	}
+	(void)setvbuf(f, NULL, _IOFBF, 1 << 20);
 	err[0] = '\0';
-	if ((pc = pcap_open_offline(path, err)) == NULL) {
+	if ((pc = pcap_fopen_offline(f, err)) == NULL) {
 		fprintf(stderr, "bunrictl audit: %s: %s\n", path, err);
+		fclose(f);
 		return NULL;
 	}
 	lt = pcap_datalink(pc);
@@ -325,6 +329,8 @@ ctl_audit(struct ctl *ctl, int argc, char **argv)
 	struct detect_sink sink;
 	struct detect_stats st;
 	struct detect *det = NULL;
+	struct feed fd;
+	uint64_t npkts;
 	const struct zone *zone;
 	struct policy *p = NULL;
 	struct audit *a = NULL;
@@ -356,7 +362,11 @@ ctl_audit(struct ctl *ctl, int argc, char **argv)
 	sink.arg = a;
 	if ((det = detect_new(p, &o, &sink)) == NULL)
 		goto oom;
-	r = run(pc, aa.pcap, det, &aa, zone);
+	fd.det = det;
+	fd.iface = aa.iface;
+	fd.zone = zone;
+	fd.linktype = pcap_datalink(pc);
+	r = audit_read(pc, aa.pcap, feed_packet, &fd, &npkts);
 	detect_finish(det);
 	detect_stats(det, &st);
 	if (a->oom)

@@ -38,7 +38,7 @@ detect_new(struct policy *p, const struct detect_opts *o,
 	d->sink = *sink;
 	d->expired_sec = INT64_MIN;
 	if ((d->seen = calloc(SEEN_SLOTS, sizeof(*d->seen))) == NULL ||
-	    (d->fc = calloc(FCACHE_SLOTS, sizeof(*d->fc))) == NULL ||
+	    (d->fc = calloc(FCACHE_SETS * 2, sizeof(*d->fc))) == NULL ||
 	    (d->ft = flowtab_new(o->max_flows,
 	    (uint64_t)o->flow_timeout * 1000000)) == NULL ||
 	    detect_scan_new(d) == -1) {
@@ -160,7 +160,9 @@ detect_fcache_slot(const struct flowkey *k)
 	memcpy(w, k, sizeof(w));
 	for (i = 0; i < 5; i++)
 		h = (h ^ w[i]) * 0x9e3779b97f4a7c15ULL;
-	return (size_t)(h >> 52) & (FCACHE_SLOTS - 1);
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	return ((size_t)(h >> 40) & (FCACHE_SETS - 1)) * 2;
 }
 
 static struct flow_entry *
@@ -169,14 +171,20 @@ lookup(struct detect *d, const struct flowkey *k, bool *reply)
 	struct fcache *c = &d->fc[detect_fcache_slot(k)];
 	struct flow_entry *e;
 
-	if (c->e != NULL && memcmp(&c->k, k, sizeof(*k)) == 0) {
-		*reply = c->reply;
-		return c->e;
+	if (c[0].e != NULL && memcmp(&c[0].k, k, sizeof(*k)) == 0) {
+		*reply = c[0].reply;
+		return c[0].e;
+	}
+	if (c[1].e != NULL && memcmp(&c[1].k, k, sizeof(*k)) == 0) {
+		*reply = c[1].reply;
+		return c[1].e;
 	}
 	if ((e = flowtab_lookup(d->ft, k, reply)) != NULL) {
-		c->k = *k;
-		c->e = e;
-		c->reply = *reply;
+		if (c[0].e != NULL)
+			c[1] = c[0];
+		c[0].k = *k;
+		c[0].e = e;
+		c[0].reply = *reply;
 	}
 	return e;
 }

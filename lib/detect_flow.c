@@ -71,16 +71,20 @@ detect_flow_end(const struct flow_entry *e, enum flow_end why, void *arg)
 
 	/* Forget the entry in the cache, in both directions. */
 	c = &d->fc[detect_fcache_slot(&e->key)];
-	if (c->e == e)
-		c->e = NULL;
+	if (c[0].e == e)
+		c[0].e = NULL;
+	if (c[1].e == e)
+		c[1].e = NULL;
 	rk = e->key;
 	memcpy(rk.src, e->key.dst, sizeof(rk.src));
 	memcpy(rk.dst, e->key.src, sizeof(rk.dst));
 	rk.sport = e->key.dport;
 	rk.dport = e->key.sport;
 	c = &d->fc[detect_fcache_slot(&rk)];
-	if (c->e == e)
-		c->e = NULL;
+	if (c[0].e == e)
+		c[0].e = NULL;
+	if (c[1].e == e)
+		c[1].e = NULL;
 	if (!(e->flags & FF_FLAGGED))
 		return;
 	us_tv(e->last_seen, &ts);

@@ -25,7 +25,7 @@
  * slot is cleared when its entry leaves the table (detect_flow_end), so
  * a pointer here is always live.  Collisions only cost a table lookup.
  */
-#define FCACHE_SLOTS	4096
+#define FCACHE_SETS	4096	/* of two ways: FCACHE_SETS * 2 slots */
 
 struct fcache {
 	struct flowkey	 k;
@@ -53,7 +53,7 @@ struct detect {
 	const char	*if_name;
 	const struct zone *if_zone;
 
-	struct fcache	*fc;		/* FCACHE_SLOTS */
+	struct fcache	*fc;		/* FCACHE_SETS * 2, way 0 most recent */
 
 	uint64_t	*seen;		/* SEEN_SLOTS hashes, 0 = free */
 	size_t		 nseen;
@@ -81,6 +81,7 @@ void	 detect_rec_init(const struct detect *, struct alert_rec *,
 	    enum event_kind, const struct timeval *, const char *iface);
 const char *detect_zone_name(const struct policy *, uint8_t idx);
 
+/* Index of way 0 of the key's set; way 1 follows it. */
 size_t	 detect_fcache_slot(const struct flowkey *);
 
 /* detect_l2.c */
