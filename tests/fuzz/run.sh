@@ -42,8 +42,8 @@ for f in "$B"/fuzz/fuzz_*; do
 	    -artifact_prefix="$B/fuzz/crash-$name-" -print_final_stats=1 \
 	    "$work" "$seeds" >"$log" 2>&1
 	r=$?
-	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
-	speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+	speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
 	if [ $r -ne 0 ]; then
 		echo "$name: FAILED (exit $r); see $log"
 		grep -E 'ERROR|runtime error|SUMMARY|artifact' "$log" | head -n 20
