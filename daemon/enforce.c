@@ -16,6 +16,7 @@
 #include "log.h"
 #include "nftc.h"
 #include "nl.h"
+#include "nl_isolate.h"
 
 #ifndef NFT_TABLE_F_PERSIST
 #define NFT_TABLE_F_PERSIST	0x4
@@ -288,6 +289,8 @@ enforce_reload(struct enforce *e)
 	np = conf_load(e->path, now, &d);
 	diags_sort(&d);
 	log_diags(&d);
+	if (e->reply != NULL)
+		diags_print(&d, e->reply);
 	if (np == NULL) {
 		first_error(&d, e->why, sizeof(e->why));
 		log_warnx("reload: %s is invalid (%zu error%s); the running"
@@ -354,6 +357,7 @@ int
 enforce_isolate(struct enforce *e, const char *name, bool on)
 {
 	const struct zone *z;
+	struct nl_error ne;
 	bool was;
 
 	if (e->pol == NULL ||
@@ -363,12 +367,23 @@ enforce_isolate(struct enforce *e, const char *name, bool on)
 	}
 	was = e->isolated[z->index];
 	e->isolated[z->index] = on;
-	if (enforce_apply(e, time(NULL)) == -1) {
-		e->isolated[z->index] = was;
-		errno = EIO;
-		return -1;
+	/*
+	 * One small batch on set @isolated (adding twice is harmless, a
+	 * restore of a zone not isolated has nothing to delete); the whole
+	 * table again only if that batch is refused.
+	 */
+	if (e->nl != NULL && (on || was) && nl_isolate_zone(e->nl, e->pol,
+	    e->isolated, z->index, on, &ne) == -1) {
+		log_warnx("zone %s: set @isolated refused the change (%s);"
+		    " applying the whole table", name, ne.msg);
+		if (enforce_apply(e, time(NULL)) == -1) {
+			e->isolated[z->index] = was;
+			errno = EIO;
+			return -1;
+		}
 	}
-	log_info("zone %s %s", name, on ? "isolated" : "restored");
+	log_info("zone %s %s%s", name, on ? "isolated" : "restored",
+	    was == on ? " (no change)" : "");
 	return 0;
 }
 

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "loop.h"
@@ -25,6 +26,11 @@ struct enforce {
 	 */
 	struct policy	*retired;
 	char		 why[512];	/* why the last reload was refused */
+	/*
+	 * A reload asked for through the control socket: its policy
+	 * messages (file:line) are printed here too; NULL otherwise.
+	 */
+	FILE		*reply;
 	bool		*isolated;	/* pol->nzones flags, owned */
 	time_t		 loaded;	/* when pol was loaded */
 	struct nl	*nl;		/* NULL in monitor mode */
