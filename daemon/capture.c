@@ -16,10 +16,8 @@
 #define SNAPLEN		256
 /* The kernel ring: bursts of a busy gateway must not overflow it. */
 #define BUFSIZE		(8 * 1024 * 1024)
-/* Packets per handle per wake-up, so no interface starves the others. */
+/* Packets per handle per wake-up, so the loop's other sources are served. */
 #define BUDGET		256
-/* Out handles wait at most this many wake-ups for an ingress backlog. */
-#define MAX_DEFER	4
 
 /* One handle the policy asks for. */
 struct want {
@@ -73,57 +71,79 @@ wants(const struct policy *p, struct want *w)
 	return n;
 }
 
+/* Hold the handle's next packet, if it has one now. */
 static void
-got_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
+peek(struct capture_if *ci)
 {
-	struct capture_if *ci = (struct capture_if *)arg;
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	int rc;
 
-	ci->packets++;
-	ci->cap->cb(ci, &h->ts, bytes, h->caplen, h->len, ci->cap->arg);
-}
-
-/* One bounded read; returns the packets read (BUDGET: more are waiting). */
-static int
-drain(struct capture_if *ci)
-{
-	int n;
-
-	if (ci->p == NULL)
-		return 0;
-	n = pcap_dispatch(ci->p, BUDGET, got_packet, (u_char *)ci);
-	if (n == PCAP_ERROR) {
-		log_warnx("capture on %s: %s", ci->name, pcap_geterr(ci->p));
-		return 0;
+	if (ci->p == NULL || ci->held || ci->empty)
+		return;
+	rc = pcap_next_ex(ci->p, &h, &data);
+	if (rc == 1) {
+		ci->h = h;
+		ci->data = data;
+		ci->held = true;
+		return;
 	}
-	return n < 0 ? 0 : n;
+	if (rc < 0)
+		log_warnx("capture on %s: %s", ci->name, pcap_geterr(ci->p));
+	ci->empty = true;
 }
 
-static void
-in_ready(struct source *s, uint32_t events)
+static bool
+earlier(const struct capture_if *a, const struct capture_if *b)
 {
-	(void)events;
-	(void)drain(s->arg);
+	if (a->h->ts.tv_sec != b->h->ts.tv_sec)
+		return a->h->ts.tv_sec < b->h->ts.tv_sec;
+	return a->h->ts.tv_usec < b->h->ts.tv_usec;
 }
 
-/* Ingress copies first, so a flow is classified where it entered. */
+/*
+ * Every handle, merged in time order: a forwarded packet's ingress copy
+ * (and the first packet of a flow, before its reply on another
+ * interface) is classified first.  The packet pcap_next_ex() returns
+ * stays valid until the next call on its handle, so one packet per
+ * handle is held while the earliest is chosen.  Ties go to the earlier
+ * handle: the incoming ones come first in the array.  At most BUDGET
+ * packets per handle per wake-up; what is left wakes the loop again.
+ */
 static void
-out_ready(struct source *s, uint32_t events)
+merged_read(struct capture *c)
+{
+	struct capture_if *ci, *best;
+	size_t i, n = 0, max = BUDGET * c->nifs;
+
+	for (i = 0; i < c->nifs; i++)
+		c->ifs[i].empty = false;
+	for (;;) {
+		best = NULL;
+		for (i = 0; i < c->nifs; i++) {
+			ci = &c->ifs[i];
+			if (n < max)
+				peek(ci);
+			if (ci->held && (best == NULL || earlier(ci, best)))
+				best = ci;
+		}
+		if (best == NULL)
+			break;
+		best->held = false;
+		best->packets++;
+		n++;
+		c->cb(best, &best->h->ts, best->data, best->h->caplen,
+		    best->h->len, c->arg);
+	}
+}
+
+static void
+ready(struct source *s, uint32_t events)
 {
 	struct capture_if *ci = s->arg;
-	struct capture *c = ci->cap;
-	bool backlog = false;
-	size_t i;
 
 	(void)events;
-	for (i = 0; i < c->nifs; i++)
-		if (!c->ifs[i].out && drain(&c->ifs[i]) == BUDGET)
-			backlog = true;
-	if (backlog && c->out_deferred < MAX_DEFER) {
-		c->out_deferred++;
-		return;		/* level-triggered: we are called again */
-	}
-	c->out_deferred = 0;
-	(void)drain(ci);
+	merged_read(ci->cap);
 }
 
 static int
@@ -164,7 +184,7 @@ open_one(struct capture *c, struct capture_if *ci)
 	}
 	ci->p = p;
 	ci->linktype = pcap_datalink(p);
-	ci->src.ready = ci->out ? out_ready : in_ready;
+	ci->src.ready = ready;
 	ci->src.arg = ci;
 	if (loop_add(c->loop, &ci->src, EPOLLIN) == -1) {
 		log_warn("capture on %s: epoll", ci->name);

@@ -18,10 +18,11 @@
  * handle (PCAP_D_IN) whose packets are the gateway's traffic, each
  * counted once, and an "out" handle (PCAP_D_OUT) that only shows what
  * crossed (a disallowed flow leaving into its destination's zone is a
- * breach).  Before an "out" handle is read, every "in" handle is drained,
- * so a packet's ingress copy is classified before its egress copy.  A
- * span port (a mirror) and an interface that is no zone's have one
- * handle, both directions, all of it "in".
+ * breach).  All handles are read merged in time order, so a packet's
+ * ingress copy is classified before its egress copy, and a flow's first
+ * packet before its reply coming in on another interface.  A span port
+ * (a mirror) and an interface that is no zone's have one handle, both
+ * directions, all of it "in".
  */
 struct capture;
 
@@ -38,6 +39,11 @@ struct capture_if {
 	uint64_t	 packets;	/* handed on */
 	uint64_t	 drops;		/* kernel (ring full) */
 	uint64_t	 ifdrops;	/* interface */
+	/* the packet held for the time-ordered merge */
+	struct pcap_pkthdr *h;
+	const u_char	*data;
+	bool		 held;
+	bool		 empty;		/* nothing more in this round */
 };
 
 /* Called for each captured packet; bytes borrowed for the call. */
@@ -51,7 +57,6 @@ struct capture {
 	struct loop	*loop;
 	capture_cb	*cb;
 	void		*arg;
-	unsigned	 out_deferred;	/* out handles skipped for ingress backlog */
 };
 
 struct capture_totals {

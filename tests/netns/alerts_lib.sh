@@ -36,8 +36,9 @@ mon_start() {
 
 # verify_eve: the whole alert log verifies against the chain key.
 verify_eve() {
-	"$B/bunrictl" verify-log "$EVE" --key "$LAB_DIR/state/chain.key" >"$LAB_DIR/verify.out" 2>&1 ||
-	    { cat "$LAB_DIR/verify.out" >&2; fail "verify-log $EVE: exit $?"; }
+	"$B/bunrictl" verify-log "$EVE" --key "$LAB_DIR/state/chain.key" >"$LAB_DIR/verify.out" 2>&1
+	rc=$?
+	[ $rc = 0 ] || { cat "$LAB_DIR/verify.out" >&2; fail "verify-log $EVE: exit $rc, want 0"; }
 }
 
 # apy COMMAND ARGS: the Python helper (see its usage below).
