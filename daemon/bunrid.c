@@ -11,6 +11,7 @@
 #include <sys/epoll.h>
 
 #include "conf.h"
+#include "ctlsock.h"
 #include "diag.h"
 #include "enforce.h"
 #include "log.h"
@@ -29,6 +30,7 @@ struct daemon {
 	struct source	 sig;
 	struct enforce	 enf;
 	struct monitor	 mon;
+	struct ctlsock	 ctl;
 };
 
 static void __attribute__((noreturn))
@@ -40,6 +42,25 @@ usage(void)
 	    "  -n       only check the policy, then exit\n"
 	    "  -v       verbose (debug messages)\n", DEFAULT_CONF);
 	exit(1);
+}
+
+/* SIGHUP and `bunrictl reload`: 0 when the new policy runs. */
+static int
+reload(void *arg)
+{
+	struct daemon *d = arg;
+
+	/* logrotate sends SIGHUP too: a fresh alerts.file first */
+	monitor_reopen(&d->mon);
+	if (enforce_reload(&d->enf) == -1) {
+		monitor_policy_event(&d->mon, "refused", d->conf, d->enf.pol,
+		    d->enf.why);
+		return -1;
+	}
+	(void)monitor_policy(&d->mon, d->enf.pol, d->enf.isolated);
+	enforce_retire(&d->enf);
+	monitor_policy_event(&d->mon, "reloaded", d->conf, d->enf.pol, NULL);
+	return 0;
 }
 
 /*
@@ -57,17 +78,7 @@ sig_ready(struct source *s, uint32_t events)
 		switch (signo) {
 		case SIGHUP:
 			log_info("SIGHUP: reloading %s", d->conf);
-			/* logrotate sends it too: a fresh alerts.file first */
-			monitor_reopen(&d->mon);
-			if (enforce_reload(&d->enf) == 0) {
-				(void)monitor_policy(&d->mon, d->enf.pol,
-				    d->enf.isolated);
-				enforce_retire(&d->enf);
-				monitor_policy_event(&d->mon, "reloaded",
-				    d->conf, d->enf.pol, NULL);
-			} else
-				monitor_policy_event(&d->mon, "refused",
-				    d->conf, d->enf.pol, d->enf.why);
+			(void)reload(d);
 			break;
 		case SIGTERM:
 		case SIGINT:
@@ -176,6 +187,11 @@ main(int argc, char *argv[])
 		fatalx("monitoring could not start%s", d.enf.nl != NULL ?
 		    "; table inet bunri stays in the kernel" : "");
 	monitor_policy_event(&d.mon, "applied", d.conf, d.enf.pol, NULL);
+	/* Without it bunrid still enforces; bunrictl then says unreachable. */
+	if (ctlsock_open(&d.ctl, d.enf.pol->gw.control_socket != NULL ?
+	    d.enf.pol->gw.control_socket : DEF_CONTROL_SOCKET, d.loop, &d.enf,
+	    &d.mon, reload, &d) == -1)
+		log_warnx("running without a control socket");
 
 	/* Detach only now, so a failed start is seen in the exit status. */
 	if (!d.foreground) {
@@ -186,6 +202,7 @@ main(int argc, char *argv[])
 
 	if (loop_run(d.loop) == -1)
 		log_warn("event loop");
+	ctlsock_close(&d.ctl);
 	monitor_stop(&d.mon);
 	enforce_fini(&d.enf);
 	loop_free(d.loop);
