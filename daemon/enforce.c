@@ -173,6 +173,8 @@ apply(struct enforce *e, const struct policy *p, const bool *iso, time_t now)
 	log_debug("applied table inet %s: %zu counters, %zu sets, %zu chains,"
 	    " %zu rules; compiled in %.0f ms, netlink batch %.0f ms", NFTC_TABLE,
 	    out.nobjs, out.nsets, out.nchains, out.nrules, t1 - t0, t2 - t1);
+	if (e->applied != NULL)
+		e->applied(e->applied_arg, p);
 	rc = 0;
 out:
 	nftc_out_free(&out);
@@ -382,6 +384,8 @@ enforce_isolate(struct enforce *e, const char *name, bool on)
 			return -1;
 		}
 	}
+	if (e->nl != NULL && (on || was) && e->applied != NULL)
+		e->applied(e->applied_arg, e->pol);
 	log_info("zone %s %s%s", name, on ? "isolated" : "restored",
 	    was == on ? " (no change)" : "");
 	return 0;

@@ -39,6 +39,12 @@ struct enforce {
 	time_t		 next;		/* when the timer fires, 0: disarmed */
 	time_t		 checked;	/* expiry applied up to here */
 	struct loop	*loop;
+	/*
+	 * Called after every change bunrid made to the table (apply,
+	 * isolation): the tamper watch re-reads its reference (nlwatch.h).
+	 */
+	void		(*applied)(void *arg, const struct policy *);
+	void		*applied_arg;
 };
 
 /* Opens the timer and adds it to the loop; -1 + errno. */
