@@ -17,6 +17,7 @@
 #pragma weak ctl_audit
 #pragma weak ctl_verify_log
 #pragma weak ctl_status
+#pragma weak ctl_flows
 #pragma weak ctl_reload
 #pragma weak ctl_isolate
 #pragma weak ctl_restore
@@ -36,6 +37,7 @@ static const struct ctl_cmd cmds[] = {
 	{ "verify-log",	ctl_verify_log,	"FILE [--key KEYFILE] "
 	    "[--until SEQ:CHAIN] [-c FILE]" },
 	{ "status",	ctl_status,	"[-S SOCKET]" },
+	{ "flows",	ctl_flows,	"[-S SOCKET]" },
 	{ "reload",	ctl_reload,	"[-S SOCKET]" },
 	{ "isolate",	ctl_isolate,	"ZONE [-S SOCKET]" },
 	{ "restore",	ctl_restore,	"ZONE [-S SOCKET]" },

@@ -40,6 +40,7 @@ ctl_cmd_fn	 ctl_show;
 ctl_cmd_fn	 ctl_audit;
 ctl_cmd_fn	 ctl_verify_log;
 ctl_cmd_fn	 ctl_status;
+ctl_cmd_fn	 ctl_flows;
 ctl_cmd_fn	 ctl_reload;
 ctl_cmd_fn	 ctl_isolate;
 ctl_cmd_fn	 ctl_restore;
