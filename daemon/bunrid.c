@@ -9,7 +9,9 @@
 #include <unistd.h>
 
 #include <sys/epoll.h>
+#include <sys/time.h>
 
+#include "basetable.h"
 #include "conf.h"
 #include "ctlsock.h"
 #include "diag.h"
@@ -17,6 +19,8 @@
 #include "log.h"
 #include "loop.h"
 #include "monitor.h"
+#include "nlwatch.h"
+#include "notify.h"
 #include "policy.h"
 
 #define DEFAULT_CONF	"/etc/bunri/bunri.conf"
@@ -30,6 +34,8 @@ struct daemon {
 	struct source	 sig;
 	struct enforce	 enf;
 	struct monitor	 mon;
+	struct nlwatch	 nw;		/* enforce mode: the tamper watch */
+	struct notify	 nt;		/* systemd */
 	struct ctlsock	 ctl;
 };
 
@@ -61,6 +67,36 @@ reload(void *arg)
 	enforce_retire(&d->enf);
 	monitor_policy_event(&d->mon, "reloaded", d->conf, d->enf.pol, NULL);
 	return 0;
+}
+
+/*
+ * nlwatch: a change to table inet bunri that bunrid did not make (it is
+ * restored) or a foreign base chain on forward/input: sid 7.
+ */
+static void
+on_tamper(void *arg, const char *what, bool restored)
+{
+	struct daemon *d = arg;
+	struct alert_rec r;
+	char sig[1400];
+
+	log_warnx("ruleset-tampered: %s%s", what, restored ? "; restored" :
+	    strncmp(what, "base chain", 10) == 0 ? "" : "; NOT restored");
+	if (!d->mon.al_open)
+		return;
+	snprintf(sig, sizeof(sig), "ruleset tampered: %s", what);
+	memset(&r, 0, sizeof(r));
+	r.kind = EV_ALERT;
+	gettimeofday(&r.ts, NULL);
+	r.host = d->enf.pol->gw.name;
+	r.sid = SIG_TAMPERED;
+	r.signature = sig;
+	r.blocked = restored;
+	r.detail = restored ? "table inet bunri restored to the running policy" :
+	    strncmp(what, "base chain", 10) == 0 ? "another table filters"
+	    " here; left as is" : "re-applying the policy failed";
+	d->mon.own_alerts[SIG_TAMPERED]++;
+	(void)alertlog_write(&d->mon.al, &r);
 }
 
 /*
@@ -177,6 +213,15 @@ main(int argc, char *argv[])
 		fatal("epoll");
 	if (enforce_init(&d.enf, d.conf, d.loop) == -1)
 		fatal("timerfd");
+	if (notify_init(&d.nt, d.loop) == -1)
+		log_warn("systemd notification socket");
+	/* Tests only: BUNRID_TABLE_FLAGS=0 runs without owner,persist. */
+	if (getenv("BUNRID_TABLE_FLAGS") != NULL)
+		d.enf.table_flags = (uint32_t)strtoul(getenv("BUNRID_TABLE_FLAGS"),
+		    NULL, 0);
+	/* Subscribed and the old table read before our first apply. */
+	if (p->gw.mode == MODE_ENFORCE && nlwatch_open(&d.nw, d.loop) == -1)
+		fatal("watching nftables");
 	if (enforce_start(&d.enf, p) == -1)
 		fatalx("%s: not applied; nothing was changed", d.conf);
 	/*
@@ -187,11 +232,27 @@ main(int argc, char *argv[])
 		fatalx("monitoring could not start%s", d.enf.nl != NULL ?
 		    "; table inet bunri stays in the kernel" : "");
 	monitor_policy_event(&d.mon, "applied", d.conf, d.enf.pol, NULL);
+	if (d.enf.nl != NULL) {
+		if (nlwatch_start(&d.nw, &d.enf, d.enf.pol, on_tamper, &d) == -1)
+			fatalx("cannot watch nftables; table inet bunri stays in"
+			    " the kernel");
+		d.enf.applied = nlwatch_applied;
+		d.enf.applied_arg = &d.nw;
+	} else if (basetable_remove() == 1)
+		log_info("monitor mode: removed the boot-time table inet %s;"
+		    " nothing is enforced", BASE_TABLE);
 	/* Without it bunrid still enforces; bunrictl then says unreachable. */
 	if (ctlsock_open(&d.ctl, d.enf.pol->gw.control_socket != NULL ?
 	    d.enf.pol->gw.control_socket : DEF_CONTROL_SOCKET, d.loop, &d.enf,
 	    &d.mon, reload, &d) == -1)
 		log_warnx("running without a control socket");
+
+	/* The policy is in the kernel: systemd may start what follows. */
+	notify_sendf(&d.nt, "READY=1\nSTATUS=%s", d.enf.nl == NULL ?
+	    "monitor mode, nothing enforced" : d.enf.table_flags != 0 ?
+	    "enforcing; table inet bunri owned and persistent" :
+	    "enforcing; the kernel refuses owner,persist: others' changes"
+	    " are detected and undone, not prevented");
 
 	/* Detach only now, so a failed start is seen in the exit status. */
 	if (!d.foreground) {
@@ -203,6 +264,9 @@ main(int argc, char *argv[])
 	if (loop_run(d.loop) == -1)
 		log_warn("event loop");
 	ctlsock_close(&d.ctl);
+	notify_send(&d.nt, "STOPPING=1");
+	if (d.enf.nl != NULL)
+		nlwatch_close(&d.nw);
 	monitor_stop(&d.mon);
 	enforce_fini(&d.enf);
 	loop_free(d.loop);
