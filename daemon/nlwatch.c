@@ -282,26 +282,65 @@ nlwatch_start(struct nlwatch *w, struct enforce *e, const struct policy *p,
 	return 0;
 }
 
-/* Append to the description of this read's changes. */
+/*
+ * Remember one change of this read; the same change again only counts.
+ * A table deletion comes after the deletion of everything in it, which
+ * it then stands for.
+ */
 static void
-note(struct nlwatch *w, const char *fmt, ...)
+note(struct nlwatch *w, bool deletion, const char *fmt, ...)
 {
+	char text[sizeof(w->notes[0].text)];
 	va_list ap;
+	size_t i, j;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (strncmp(text, "table ", 6) == 0 && strstr(text, " deleted") != NULL) {
+		for (i = j = 0; i < w->nnotes; i++)
+			if (!w->notes[i].deletion)
+				w->notes[j++] = w->notes[i];
+		w->nnotes = j;
+		w->more = 0;
+	}
+	for (i = 0; i < w->nnotes; i++)
+		if (strcmp(w->notes[i].text, text) == 0) {
+			w->notes[i].count++;
+			return;
+		}
+	if (w->nnotes == sizeof(w->notes) / sizeof(w->notes[0])) {
+		w->more++;
+		return;
+	}
+	memcpy(w->notes[w->nnotes].text, text, sizeof(text));
+	w->notes[w->nnotes].deletion = deletion;
+	w->notes[w->nnotes++].count = 1;
+}
+
+/* The notes as one line: "rule added to chain forward (x3); ...". */
+static void
+notes_fmt(struct nlwatch *w)
+{
+	size_t i, used = 0;
 	int n;
 
-	if (w->used + 8 >= sizeof(w->what))
-		return;
-	if (w->used > 0) {
-		memcpy(w->what + w->used, "; ", 3);
-		w->used += 2;
+	w->what[0] = '\0';
+	for (i = 0; i < w->nnotes && used < sizeof(w->what); i++) {
+		if (w->notes[i].count > 1)
+			n = snprintf(w->what + used, sizeof(w->what) - used,
+			    "%s%s (x%u)", i ? "; " : "", w->notes[i].text,
+			    w->notes[i].count);
+		else
+			n = snprintf(w->what + used, sizeof(w->what) - used,
+			    "%s%s", i ? "; " : "", w->notes[i].text);
+		used += n > 0 ? (size_t)n : 0;
 	}
-	va_start(ap, fmt);
-	n = vsnprintf(w->what + w->used, sizeof(w->what) - w->used, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		w->used += (size_t)n;
-	if (w->used >= sizeof(w->what))
-		w->used = sizeof(w->what) - 1;
+	if (w->more > 0 && used < sizeof(w->what))
+		used += (size_t)snprintf(w->what + used, sizeof(w->what) - used,
+		    "; %u more changes", w->more);
+	if (used < sizeof(w->what))
+		snprintf(w->what + used, sizeof(w->what) - used, "%s", w->who);
 }
 
 static const char *
@@ -360,10 +399,8 @@ note_committer(struct nlwatch *w, const struct nlmsghdr *nlh)
 		    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
 			name = mnl_attr_get_str(a);
 	}
-	if (name != NULL && w->used + 64 < sizeof(w->what)) {
-		w->used += (size_t)snprintf(w->what + w->used,
-		    sizeof(w->what) - w->used, " (by %s, pid %u)", name, pid);
-	}
+	if (name != NULL)
+		snprintf(w->who, sizeof(w->who), " (by %s, pid %u)", name, pid);
 }
 
 /* A base chain of another table on forward or input: someone else filters here. */
@@ -409,7 +446,7 @@ event(struct nlwatch *w, const struct nlmsghdr *nlh, uint32_t own,
 	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*g)))
 		return;
 	if (type == NFT_MSG_NEWGEN) {
-		if (nlh->nlmsg_pid != own && w->used > 0 && w->dirty)
+		if (nlh->nlmsg_pid != own && w->dirty)
 			note_committer(w, nlh);
 		return;
 	}
@@ -424,29 +461,29 @@ event(struct nlwatch *w, const struct nlmsghdr *nlh, uint32_t own,
 	}
 	switch (type) {
 	case NFT_MSG_NEWTABLE:
-		note(w, "table inet %s created or its flags changed", t);
+		note(w, false, "table inet %s created or its flags changed", t);
 		break;
 	case NFT_MSG_DELTABLE:
-		note(w, "table inet %s deleted", t);
+		note(w, true, "table inet %s deleted", t);
 		break;
 	case NFT_MSG_NEWCHAIN:
 	case NFT_MSG_DELCHAIN:
-		note(w, "chain %s %s", msg_str(nlh, NFTA_CHAIN_NAME),
+		note(w, type == NFT_MSG_DELCHAIN, "chain %s %s", msg_str(nlh, NFTA_CHAIN_NAME),
 		    type == NFT_MSG_NEWCHAIN ? "added or changed" : "deleted");
 		break;
 	case NFT_MSG_NEWRULE:
 	case NFT_MSG_DELRULE:
-		note(w, "rule %s chain %s", type == NFT_MSG_NEWRULE ?
+		note(w, type == NFT_MSG_DELRULE, "rule %s chain %s", type == NFT_MSG_NEWRULE ?
 		    "added to" : "deleted from", msg_str(nlh, NFTA_RULE_CHAIN));
 		break;
 	case NFT_MSG_NEWSET:
 	case NFT_MSG_DELSET:
-		note(w, "set %s %s", msg_str(nlh, NFTA_SET_NAME),
+		note(w, type == NFT_MSG_DELSET, "set %s %s", msg_str(nlh, NFTA_SET_NAME),
 		    type == NFT_MSG_NEWSET ? "added" : "deleted");
 		break;
 	case NFT_MSG_NEWSETELEM:
 	case NFT_MSG_DELSETELEM:
-		note(w, "elements %s set %s", type == NFT_MSG_NEWSETELEM ?
+		note(w, type == NFT_MSG_DELSETELEM, "elements %s set %s", type == NFT_MSG_NEWSETELEM ?
 		    "added to" : "deleted from",
 		    msg_str(nlh, NFTA_SET_ELEM_LIST_SET));
 		break;
@@ -455,10 +492,10 @@ event(struct nlwatch *w, const struct nlmsghdr *nlh, uint32_t own,
 		/* Counter updates and resets come as NEWOBJ too: not a change of policy. */
 		if (type == NFT_MSG_NEWOBJ)
 			return;
-		note(w, "counter %s deleted", msg_str(nlh, NFTA_OBJ_NAME));
+		note(w, true, "counter %s deleted", msg_str(nlh, NFTA_OBJ_NAME));
 		break;
 	default:
-		note(w, "nftables message %u", type);
+		note(w, false, "nftables message %u", type);
 		break;
 	}
 	w->dirty = true;
@@ -512,8 +549,9 @@ ev_ready(struct source *s, uint32_t events)
 	(void)events;
 	own = w->enf != NULL && w->enf->nl != NULL ? nl_portid(w->enf->nl) : 0;
 	w->dirty = false;
-	w->used = 0;
-	w->what[0] = '\0';
+	w->nnotes = 0;
+	w->more = 0;
+	w->who[0] = '\0';
 	for (;;) {
 		n = recv(s->fd, buf, sizeof(buf), MSG_DONTWAIT);
 		if (n == -1) {
@@ -538,8 +576,10 @@ ev_ready(struct source *s, uint32_t events)
 			}
 		}
 	}
-	if (w->dirty)
+	if (w->dirty) {
+		notes_fmt(w);
 		restore(w, w->what);
+	}
 	else if (lost)
 		recheck(w);
 }

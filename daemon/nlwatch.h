@@ -42,8 +42,15 @@ struct nlwatch {
 	void			*arg;
 	/* one read of events */
 	bool			 dirty;		/* our table was changed by others */
-	char			 what[1024];
-	size_t			 used;
+	struct {
+		char		 text[120];	/* "rule added to chain forward" */
+		bool		 deletion;	/* implied by a table deletion */
+		unsigned	 count;
+	}			 notes[12];
+	size_t			 nnotes;
+	unsigned		 more;		/* notes beyond the array */
+	char			 who[80];	/* " (by nft, pid 1234)" */
+	char			 what[1600];
 	uint64_t		 ntampered;	/* restores done (status) */
 	uint64_t		 nforeign;	/* foreign base chains seen (status) */
 	uint64_t		 nlost;		/* ENOBUFS fallbacks (status) */
