@@ -228,10 +228,15 @@ main(int argc, char *argv[])
 	 * Capture stays root for now (privilege separation is to come); the
 	 * log is opened only once the policy is in force.
 	 */
-	if (monitor_start(&d.mon, d.enf.pol, d.enf.isolated, d.loop) == -1)
-		fatalx("monitoring could not start%s", d.enf.nl != NULL ?
-		    "; table inet bunri stays in the kernel" : "");
-	monitor_policy_event(&d.mon, "applied", d.conf, d.enf.pol, NULL);
+	if (monitor_start(&d.mon, d.enf.pol, d.enf.isolated, d.loop) == -1) {
+		/* Without alerts a monitor is nothing; a firewall still is. */
+		if (d.enf.nl == NULL)
+			fatalx("monitor mode: monitoring could not start");
+		log_warnx("monitoring could not start: no alerts are written;"
+		    " the policy is enforced");
+	} else
+		monitor_policy_event(&d.mon, "applied", d.conf, d.enf.pol,
+		    NULL);
 	if (d.enf.nl != NULL) {
 		if (nlwatch_start(&d.nw, &d.enf, d.enf.pol, on_tamper, &d) == -1)
 			fatalx("cannot watch nftables; table inet bunri stays in"
