@@ -177,6 +177,42 @@ map_rule(struct nft_ir *ir, size_t chain, size_t set, enum mkind k)
 	r->verdict = NV_ACCEPT;
 }
 
+/*
+ * The destination must belong to the pair's destination zone, as decide()
+ * finds it by address: the pair dispatch goes by output interface, which
+ * only agrees while the routes do (a /0 zone's flows would otherwise
+ * reach a misrouted address of another zone).  The same sets as the
+ * zone's source checks (nftc_zones), tested on the destination.
+ */
+static void
+dst_rules(struct nft_ir *ir, const struct zone *z, size_t chain, int family)
+{
+	enum nir_field f = family == AF_INET ? NF_IP_DADDR : NF_IP6_DADDR;
+	const char *v = family == AF_INET ? "4" : "6";
+	char name[96];
+	struct nir_rule *r;
+	size_t s = (size_t)-1, i;
+	bool any = false, all = false;
+
+	for (i = 0; i < z->nnets; i++)
+		if (z->nets[i].family == family) {
+			any = true;
+			if (z->nets[i].plen == 0)
+				all = true;
+		}
+	snprintf(name, sizeof(name), "%s%s_%s", all ? "others" : "net", v,
+	    z->name);
+	if (any && (s = nir_set_find(ir, name)) == (size_t)-1)
+		return;		/* a /0 zone alone: nothing to exclude */
+	if ((r = nir_rule_add(ir, chain)) == NULL)
+		return;
+	if (!any)
+		nir_match_cmp(r, NM_NFPROTO, family == AF_INET ? 2 : 10);
+	else
+		nir_match_lookup(r, !all, s, &f, 1);
+	r->verdict = NV_DROP;
+}
+
 /* Create chain p_X_Y, its maps and rules, if anything goes there. */
 static size_t
 pair_chain(struct fctx *c, size_t X, size_t Y, size_t *icmp_protos)
@@ -203,8 +239,13 @@ pair_chain(struct fctx *c, size_t X, size_t Y, size_t *icmp_protos)
 		return (size_t)-1;
 	snprintf(name, sizeof(name), "p_%s_%s", zx->name, zy->name);
 	chain = nir_chain_add(c->ir, name, NH_NONE);
-	for (k = 0; k < K_N; k++)
-		for (iv = 0; iv < 2; iv++) {
+	if (zy->nifaces > 0) {	/* its in_ chain made the sets */
+		dst_rules(c->ir, zy, chain, AF_INET);
+		dst_rules(c->ir, zy, chain, AF_INET6);
+	}
+	/* every exact map's rule before any interval map's */
+	for (iv = 0; iv < 2; iv++)
+		for (k = 0; k < K_N; k++) {
 			slot = PSLOT(k, iv);
 			if (*slot != (size_t)-2)
 				continue;

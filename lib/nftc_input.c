@@ -107,6 +107,31 @@ admin_rules(struct nft_ir *ir, const struct policy *p, size_t chain)
 	}
 }
 
+static void
+zone_ifaces(struct nft_ir *ir, const struct policy *p, size_t chain,
+    const enum nir_field *iif)
+{
+	static const enum nir_type tif[] = { NT_IFNAME };
+	struct nir_rule *r;
+	struct nir_elem *e;
+	size_t s = (size_t)-1, zi, i;
+
+	for (zi = 0; zi < p->nzones; zi++)
+		for (i = 0; i < p->zones[zi].nifaces; i++) {
+			if (s == (size_t)-1)
+				s = nir_set_add(ir, "zone_ifaces", tif, 1, false,
+				    ND_NONE);
+			if ((e = nir_elem_add(ir, s)) != NULL)
+				nftc_key_ifname(&ir->sets[s], e, 0,
+				    p->zones[zi].ifaces[i]);
+		}
+	if ((r = nir_rule_add(ir, chain)) == NULL)
+		return;
+	if (s != (size_t)-1)
+		nir_match_lookup(r, true, s, iif, 1);
+	r->verdict = NV_DROP;		/* no zone interface at all: none */
+}
+
 void
 nftc_input(struct nft_ir *ir, const struct policy *p, size_t chain)
 {
@@ -136,9 +161,14 @@ nftc_input(struct nft_ir *ir, const struct policy *p, size_t chain)
 		r->f[0] = NF_IIFNAME;
 		r->nf = 1;
 	}
-	(void)iif;
 	r = accept_rule(ir, chain);
 	nir_match_cmp(r, NM_CT_STATE, CTS_ESTABLISHED | CTS_RELATED);
+	/*
+	 * New traffic to the gateway only through zone interfaces, where the
+	 * source checks ran: admin.from is a zone endpoint, "nobody else
+	 * may"; on an interface in no zone its address could be anyone's.
+	 */
+	zone_ifaces(ir, p, chain, iif);
 	s = type_set(ir, "icmp4_err", NT_ICMP, err4, sizeof(err4));
 	r = accept_rule(ir, chain);
 	nir_match_lookup(r, false, s, fi4, 1);

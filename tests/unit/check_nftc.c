@@ -359,6 +359,16 @@ START_TEST(v6_twins)
 	    "2001:db8:40::1 . udp . 514 : \"F-023\""));
 	ck_assert_ptr_nonnull(strstr(txt, "ip6 daddr . ip6 saddr . meta l4proto "
 	    ". th sport map @fr6_mynumber_mgmt accept"));
+	/* the destination belongs to the pair's zone, by address */
+	ck_assert_ptr_nonnull(strstr(txt, "chain p_lgwan_internet {\n"
+	    "\t\tip daddr @others4_internet drop\n"
+	    "\t\tip6 daddr @others6_internet drop\n"));
+	ck_assert_ptr_nonnull(strstr(txt, "chain p_internet_lgwan {\n"
+	    "\t\tip daddr != @net4_lgwan drop\n"
+	    "\t\tmeta nfproto ipv6 drop\n"));
+	/* the gateway itself: new traffic only through zone interfaces */
+	ck_assert_ptr_nonnull(strstr(txt, "ct state established,related accept\n"
+	    "\t\tiifname != @zone_ifaces drop\n"));
 	/* never a v4 source with a v6 destination */
 	ck_assert_ptr_null(strstr(txt, "192.0.2.10 . 2001:"));
 	free(txt);
