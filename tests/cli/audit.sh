@@ -158,5 +158,13 @@ err1 bad-iface 'is not an interface' --pcap "$T/raw.pcap" --iface eth9
 printf 'not a capture\n' >"$T/junk.pcap"
 err1 junk "$T/junk.pcap" --pcap "$T/junk.pcap"
 
+# A capture cut inside a packet: the packets before it are reported, the
+# cut is an error (exit 1) said in one line.
+head -c 700 "$T/basic.pcap" >"$T/cut.pcap"
+"$CTL" -c "$CONF" audit --pcap "$T/cut.pcap" >"$T/cut.out" 2>"$T/err"; rc=$?
+[ $rc -eq 1 ] || bad "cut: exit $rc, want 1"
+grep -q 'truncated dump file' "$T/err" || bad "cut: stderr $(cat "$T/err")"
+grep -q '^zone-breach: disallowed flow lgwan -> internet' "$T/cut.out" || bad "cut: the packets before the cut are not reported"
+
 [ $fail -eq 0 ] && echo "audit: all cases pass"
 [ $fail -eq 0 ]
