@@ -491,18 +491,17 @@ static void
 say_changed(char *buf, size_t len, size_t *used, const struct tablefp_item *w,
     const struct tablefp_item *g)
 {
-	const char *what = w->kind == 'c' ? "rules" : "elements";
+	const char *what = w->kind == 'c' ? "rule" : "element";
+	uint32_t d = g->n > w->n ? g->n - w->n : w->n - g->n;
 
 	if (w->kind == 'o')
 		say(buf, len, used, "counter %s changed type", w->name);
-	else if (g->n > w->n)
-		say(buf, len, used, "%s %s: %u %s added (%u, %u expected)",
-		    kind_word(w->kind), w->name, g->n - w->n, what, g->n, w->n);
-	else if (g->n < w->n)
-		say(buf, len, used, "%s %s: %u %s removed (%u, %u expected)",
-		    kind_word(w->kind), w->name, w->n - g->n, what, g->n, w->n);
+	else if (g->n != w->n)
+		say(buf, len, used, "%s %s: %u %s%s %s (%u, %u expected)",
+		    kind_word(w->kind), w->name, d, what, d == 1 ? "" : "s",
+		    g->n > w->n ? "added" : "removed", g->n, w->n);
 	else
-		say(buf, len, used, "%s %s changed (%s or its %s)",
+		say(buf, len, used, "%s %s changed (%s or its %ss)",
 		    kind_word(w->kind), w->name, w->kind == 'c' ? "its hook,"
 		    " policy" : "its type", what);
 }

@@ -133,7 +133,8 @@ while [ "$(tampered)" = "$n0" ] && [ $i -lt 20 ]; do sleep 0.05; i=$((i + 1)); d
 grep '"signature_id":7[,}]' "$LAB_DIR/eve.json" | tail -1 | grep -q 'base chain ip other fw' ||
     fail "the foreign base chain on forward was not reported"
 in_ns "$GW" nft list chain ip other fw >/dev/null 2>&1 || fail "bunrid removed another program's chain"
-cmp -s <(gw_canon --no-flags) "$LAB_DIR/ref" || fail "the foreign chain changed our table"
+gw_canon --no-flags >"$LAB_DIR/canon.now"
+cmp -s "$LAB_DIR/canon.now" "$LAB_DIR/ref" || fail "the foreign chain changed our table"
 kill -0 "$BUNRID_PID" || fail "bunrid died"
 say "ok: foreign base chain ip other fw (forward) reported and left alone"
 bunrid_stop
