@@ -456,6 +456,8 @@ ctlsock_open(struct ctlsock *cs, const char *path, struct loop *l,
 		loop_del(l, &cs->lsn);
 		goto fail;
 	}
+	/* A first read, so hits from now on have a time. */
+	(void)ctlsock_poll_counters(cs);
 	log_info("control socket %s", path);
 	return 0;
 fail:

@@ -199,7 +199,8 @@ print_flows(struct ctlsock *cs, FILE *out, bool header)
 			    h->packets == 0 ? "never" : "before the first read");
 	}
 	if (counted)
-		fprintf(out, "(counters of table inet %s; last hit to within"
+		fprintf(out, "(counters of table inet %s since it was last"
+		    " replaced (start, reload, expiry); last hit to within"
 		    " %d s)\n", NFTC_TABLE, CTLSOCK_POLL);
 }
 
@@ -356,9 +357,10 @@ ctlsock_run(struct ctlsock *cs, const struct ctlp_req *r,
 	}
 	if (ctlp_cmd_changes(r->cmd)) {
 		if (!ctlsock_may_change(peer, why, sizeof(why))) {
-			log_info("control: uid %u pid %d: %s %s: not permitted",
+			log_info("control: uid %u pid %d: %s%s%s: not permitted",
 			    (unsigned)peer->uid, (int)peer->pid,
-			    ctlp_cmd_name(r->cmd), r->arg);
+			    ctlp_cmd_name(r->cmd), r->arg[0] ? " " : "",
+			    r->arg);
 			fprintf(out, "not permitted: %s; only root and group %s"
 			    " may %s\n", why, CTLSOCK_GROUP,
 			    ctlp_cmd_name(r->cmd));
