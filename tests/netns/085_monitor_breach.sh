@@ -7,7 +7,8 @@
 # flow, action "allowed", within a second.  Then a reload narrows
 # monitor.interfaces to in0 only: a crossing flow is then seen only
 # leaving into the Internet (the outgoing handle) and is still a breach.
-# The reload itself is a policy-change alert; the log verifies.
+# The reload itself is a policy-change alert, and so is a refused one,
+# with its reason; the log verifies.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/alerts_lib.sh"
 need_root
@@ -63,7 +64,19 @@ apy probe "$EVE" "$(host_ns lgwan:lg-b)" "$src" "$dst" udp 5353 2 >"$LAB_DIR/lat
     fail "after the reload: no zone-breach alert for a flow seen only leaving on in0"
 [ "$(apy count "$EVE" alert.signature_id=2 src_ip="$src" dest_ip="$dst" in_iface=in0)" = 1 ] ||
     fail "the egress-only breach is not one alert on in0"
-# Nothing is captured on lg0 any more: a flow from lgwan to lgwan's own gateway address has no alert.
+# A broken policy is refused, and the refusal is in the log with its reason.
+cp "$LAB_DIR/bunri.conf" "$LAB_DIR/good.conf"
+sed -i 's|mode = "monitor"|mode = "monitr"|' "$LAB_DIR/bunri.conf"
+kill -HUP "$BUNRID_PID"
+i=0
+until [ "$(apy count "$EVE" alert.signature_id=9 alert.signature="policy refused: $LAB_DIR/bunri.conf")" = 1 ]; do
+	[ $i -lt 50 ] || fail "no policy-change alert for the refused reload within 5 s"
+	sleep 0.1; i=$((i + 1))
+done
+apy lines "$EVE" alert.signature_id=9 alert.signature="policy refused: $LAB_DIR/bunri.conf" |
+    grep -q '"detail":"invalid policy (1 error), first: [^"]*bunri.conf:[0-9]*: error: gateway.mode' ||
+    fail "the refusal does not say why: $(apy lines "$EVE" alert.signature_id=9 | tail -n 1)"
+kill -0 "$BUNRID_PID" || fail "bunrid died of a refused reload"
 bunrid_stop TERM
 verify_eve
 say "ok: $n crossing flows, one zone-breach (allowed) alert each, ruleset untouched; egress-only breach after reload;" \

@@ -34,11 +34,42 @@ mon_start() {
 	return 1
 }
 
-# verify_eve: the whole alert log verifies against the chain key.
+# verify_eve: the whole alert log verifies against the chain key, and the
+# daemon's log holds no sanitizer report (B=build/san).
 verify_eve() {
+	if grep -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$LAB_DIR/bunrid.log" >&2; then
+		fail "sanitizer report in bunrid's log"
+	fi
 	"$B/bunrictl" verify-log "$EVE" --key "$LAB_DIR/state/chain.key" >"$LAB_DIR/verify.out" 2>&1
 	rc=$?
 	[ $rc = 0 ] || { cat "$LAB_DIR/verify.out" >&2; fail "verify-log $EVE: exit $rc, want 0"; }
+	schema_eve
+}
+
+# schema_eve: every line validates against Suricata's EVE schema with
+# only bunri and chain added (skipped, said, without the schema).
+schema_eve() {
+	schema=${BUNRI_SHARED:-$TOP/../shared}/corpus/suricata-eve/schema.json
+	if [ ! -r "$schema" ] || ! python3 -c 'import jsonschema' 2>/dev/null; then
+		say "note: EVE schema check skipped (no $schema or python3-jsonschema)"
+		return 0
+	fi
+	python3 - "$schema" "$EVE" <<'P' || fail "alert lines do not validate against the EVE schema"
+import json, sys
+import jsonschema
+schema = json.load(open(sys.argv[1]))
+schema["properties"]["bunri"] = {"type": "object", "required": ["seq"],
+    "properties": {"seq": {"type": "integer", "minimum": 1}}}
+schema["properties"]["chain"] = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+val = cls(schema)
+bad = 0
+for n, line in enumerate(open(sys.argv[2], encoding="utf-8"), 1):
+    for e in val.iter_errors(json.loads(line)):
+        bad += 1
+        print("eve line %d: %s: %s" % (n, "/".join(map(str, e.path)) or "(top)", e.message), file=sys.stderr)
+sys.exit(1 if bad else 0)
+P
 }
 
 # apy COMMAND ARGS: the Python helper (see its usage below).
