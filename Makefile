@@ -158,6 +158,10 @@ install: build
 	install -m 0644 conf/bunri.conf $(DESTDIR)$(SYSCONFDIR)/bunri/bunri.conf.example
 	if ls systemd/*.service >/dev/null 2>&1; then \
 		install -d $(DESTDIR)$(UNITDIR); install -m 0644 systemd/*.service $(DESTDIR)$(UNITDIR)/; fi
+	# the boot-time barrier that bunri-base.service loads
+	install -d $(DESTDIR)$(PREFIX)/share/bunri
+	install -m 0644 systemd/base.nft $(DESTDIR)$(PREFIX)/share/bunri/base.nft
+	sed -i 's|/usr/local/|$(PREFIX)/|g' $(DESTDIR)$(UNITDIR)/bunri*.service
 
 clean:
 	rm -rf build
