@@ -1,10 +1,12 @@
 /* evidence.c - evidence pcaps: the first packets of each flagged flow in state_dir/evidence/<flow_id>.pcap. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "evidence.h"
 #include "log.h"
@@ -72,6 +74,7 @@ slot_for(struct evidence *ev, uint64_t flow_id, int linktype)
 	char path[4096];
 	pcap_t *dead;
 	size_t i;
+	int fd;
 
 	for (i = 0; i < EVIDENCE_MAX_OPEN; i++) {
 		f = &ev->f[i];
@@ -85,7 +88,14 @@ slot_for(struct evidence *ev, uint64_t flow_id, int linktype)
 	if ((dead = dead_for(ev, linktype)) == NULL ||
 	    evidence_path(ev, flow_id, path, sizeof(path)) == NULL)
 		return NULL;
-	/* Append: the flow may have been written before (LRU, restart). */
+	/*
+	 * Packet bytes of citizens' traffic: not for everyone to read, so
+	 * the file is made 0640 here (libpcap's fopen would take the umask).
+	 * Append: the flow may have been written before (LRU, restart); an
+	 * empty file gets its header from libpcap.
+	 */
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0640)) != -1)
+		close(fd);
 	if ((lru->d = pcap_dump_open_append(dead, path)) == NULL) {
 		if (!ev->failing++)
 			log_warnx("evidence %s: %s", path, pcap_geterr(dead));

@@ -69,6 +69,7 @@ verify_eve
 # The evidence of the first alert: a pcap with at least one packet.
 ev=$(apy lines "$EVE" alert.signature_id=1 | head -n 1 | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["bunri"].get("evidence",""))')
 [ -n "$ev" ] && [ -s "$ev" ] || fail "no evidence file named by the first alert (${ev:-none})"
+[ "$(stat -c %a "$ev")" = 640 ] || fail "evidence $ev has mode $(stat -c %a "$ev"), want 640"
 python3 - "$ev" <<'P' || fail "evidence $ev is not a pcap with packets"
 import struct, sys
 d = open(sys.argv[1], "rb").read()
