@@ -69,4 +69,45 @@ base_present && fail "bunrid in monitor mode left the base table in place"
 in_ns "$GW" nft list table inet bunri >/dev/null 2>&1 && fail "monitor mode installed table inet bunri"
 bunrid_stop
 say "ok: monitor mode removes the base table"
+
+# systemd's protocol: READY=1 only once the table is in the kernel, then
+# WATCHDOG=1 at half of WATCHDOG_USEC from the event loop.
+in_ns "$GW" nft delete table inet bunri_base 2>/dev/null
+in_ns "$GW" nft delete table inet bunri 2>/dev/null
+cat >"$LAB_DIR/notify.py" <<'PY'
+import os, socket, subprocess, sys, time
+path, ns, t_end = sys.argv[1], sys.argv[2], time.time() + 3
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(path)
+s.settimeout(0.2)
+ready = wd = 0
+while time.time() < t_end:
+    try:
+        m = s.recv(4096).decode()
+    except socket.timeout:
+        continue
+    for line in m.split("\n"):
+        if line == "READY=1":
+            r = subprocess.run(["ip", "netns", "exec", ns, "nft", "list", "table", "inet", "bunri"],
+                               capture_output=True)
+            print("READY table=%s" % ("yes" if r.returncode == 0 else "no"))
+            ready += 1
+        elif line == "WATCHDOG=1":
+            wd += 1
+        elif line.startswith("STATUS="):
+            print(line)
+print("WATCHDOG %d" % wd)
+PY
+python3 "$LAB_DIR/notify.py" "$LAB_DIR/notify.sock" "$GW" >"$LAB_DIR/notify.out" &
+NPY=$!
+i=0
+while [ ! -S "$LAB_DIR/notify.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+NOTIFY_SOCKET=$LAB_DIR/notify.sock WATCHDOG_USEC=400000 bunrid_start "$LAB_DIR/bunri.conf" || fail "bunrid did not start"
+wait $NPY
+bunrid_stop
+grep -qx 'READY table=yes' "$LAB_DIR/notify.out" || fail "no READY=1 with the table in the kernel: $(cat "$LAB_DIR/notify.out")"
+grep -q '^STATUS=enforcing' "$LAB_DIR/notify.out" || fail "no STATUS line"
+wd=$(sed -n 's/^WATCHDOG //p' "$LAB_DIR/notify.out")
+[ "${wd:-0}" -ge 4 ] || fail "only ${wd:-0} watchdog pings in about 2.5 s (every 0.2 s expected)"
+say "ok: READY=1 after the table was in the kernel, $(grep '^STATUS=' "$LAB_DIR/notify.out"), $wd watchdog pings"
 say "ok"
