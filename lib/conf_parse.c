@@ -323,7 +323,7 @@ conf_parse(struct policy *p, const struct conf_text *t, struct diags *d)
 	struct pctx c;
 	config_setting_t *root;
 	const config_setting_t *gw;
-	size_t before = d->nerrors;
+	size_t before = d->nerrors, i;
 
 	memset(&c, 0, sizeof(c));
 	c.p = p;
@@ -340,6 +340,10 @@ conf_parse(struct policy *p, const struct conf_text *t, struct diags *d)
 	parse_version(&c, root);
 	gw = parse_gateway_mode(&c, root);
 	pz_zones(&c, root);
+	for (i = 0; i < p->nzones; i++)
+		if (zone_index_names(&p->zones[i]) == -1)
+			diag_add(d, DIAG_ERROR, p->files[0], 0,
+			    "out of memory while indexing the hosts");
 	parse_gateway(&c, gw);
 	pf_flows(&c, root);
 	parse_monitor(&c, root);

@@ -33,6 +33,7 @@ zone_free(struct zone *z)
 			free(z->hosts[i].addrs);
 		}
 	free(z->hosts);
+	free(z->by_name);
 }
 
 /*
@@ -176,17 +177,69 @@ policy_host_by_addr(const struct policy *p, const struct addr *a)
 	return NULL;
 }
 
+/* By name, then by position: the first of duplicate names wins, as in a scan. */
+static int
+host_name_cmp(const void *a, const void *b)
+{
+	const struct host *x = *(const struct host * const *)a;
+	const struct host *y = *(const struct host * const *)b;
+	int c = strcmp(x->name, y->name);
+
+	if (c != 0)
+		return c;
+	return (x > y) - (x < y);
+}
+
+int
+zone_index_names(struct zone *z)
+{
+	size_t i, n = 0;
+
+	free(z->by_name);
+	z->by_name = NULL;
+	if (z->nhosts == 0)
+		return 0;
+	if ((z->by_name = calloc(z->nhosts, sizeof(*z->by_name))) == NULL)
+		return -1;
+	for (i = 0; i < z->nhosts; i++)
+		if (z->hosts[i].name != NULL)
+			z->by_name[n++] = &z->hosts[i];
+	if (n < z->nhosts) {
+		/* an unnamed host (parse error): keep scanning, it is rare */
+		free(z->by_name);
+		z->by_name = NULL;
+		return 0;
+	}
+	qsort(z->by_name, n, sizeof(*z->by_name), host_name_cmp);
+	return 0;
+}
+
 struct host *
 zone_host_by_name(const struct zone *z, const char *name)
 {
-	size_t i;
+	size_t i, lo, hi, mid;
 
 	if (z == NULL || name == NULL)
 		return NULL;
-	for (i = 0; i < z->nhosts; i++)
-		if (z->hosts[i].name != NULL &&
-		    strcmp(z->hosts[i].name, name) == 0)
-			return &z->hosts[i];
+	if (z->by_name == NULL) {
+		for (i = 0; i < z->nhosts; i++)
+			if (z->hosts[i].name != NULL &&
+			    strcmp(z->hosts[i].name, name) == 0)
+				return &z->hosts[i];
+		return NULL;
+	}
+	/* lower bound: the first entry not less than name */
+	lo = 0;
+	hi = z->nhosts;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(z->by_name[mid]->name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < z->nhosts && strcmp(z->by_name[lo]->name, name) == 0)
+		return z->by_name[lo];
 	return NULL;
 }
 

@@ -83,6 +83,7 @@ struct zone {
 	enum unknown_hosts unknown;
 	struct host	*hosts;
 	size_t		 nhosts;
+	struct host    **by_name;	/* hosts sorted by name; NULL: scan */
 	struct srcloc	 loc;		/* the zone's group */
 	struct srcloc	 ifaces_loc;
 	struct srcloc	 nets_loc;
@@ -223,6 +224,13 @@ struct host	*policy_host_by_mac(const struct policy *, const struct mac *);
 /* The registered host an address is bound to (first one, if several). */
 struct host	*policy_host_by_addr(const struct policy *, const struct addr *);
 struct host	*zone_host_by_name(const struct zone *, const char *);
+/*
+ * Sort the zone's hosts by name for zone_host_by_name(); the loader calls
+ * it once the hosts are parsed, because every flow endpoint is resolved by
+ * name and a 100,000-flow policy must not scan the hosts for each.
+ * Returns -1 when out of memory (lookups then scan).
+ */
+int		 zone_index_names(struct zone *);
 struct flow	*policy_flow_by_id(const struct policy *, const char *);
 
 /*
