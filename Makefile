@@ -149,6 +149,12 @@ demo: deps
 	@$(MAKE) --no-print-directory build
 	@B=$(B) tests/netns/demo.sh
 
+# The benchmark of issue 6: every figure against a reference measured in
+# the same run; prints the table and writes bench/RESULTS.md (as root).
+bench: deps
+	@$(MAKE) --no-print-directory build
+	@B=$(B) bench/run.sh
+
 install: build
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
 		$(DESTDIR)$(SYSCONFDIR)/bunri
