@@ -32,6 +32,12 @@ def ms(a, b):
 def one_start(bunrid, conf, nsock, nsock_path, limit=20.0):
     """Start bunrid; return (proc, ms to 'applied table', ms to READY or None)."""
     env = dict(os.environ, NOTIFY_SOCKET=nsock_path)
+    nsock.setblocking(False)
+    try:
+        while True:			# a predecessor's late messages are not ours
+            nsock.recv(4096)
+    except BlockingIOError:
+        pass
     t0 = time.monotonic()
     p = subprocess.Popen([bunrid, "-c", conf, "-f", "-v"], stdin=subprocess.DEVNULL,
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
@@ -47,7 +53,7 @@ def one_start(bunrid, conf, nsock, nsock_path, limit=20.0):
         now = time.monotonic()
         if nsock in r:
             msg = nsock.recv(4096)
-            if b"READY=1" in msg and ready is None:
+            if b"READY=1" in msg.split(b"\n") and ready is None:
                 ready = ms(t0, now)
         if p.stderr in r:
             d = p.stderr.read()

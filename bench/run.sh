@@ -160,7 +160,7 @@ fwd_lab() {
 	ns_add "$P-s"; ns_add "$P-g"; ns_add "$P-d"
 	ip -n "$P-g" link add lg0 address 02:bb:00:00:00:01 type veth peer name eth0 netns "$P-s" || die veth
 	ip -n "$P-g" link add mg0 address 02:bb:00:00:00:02 type veth peer name eth0 netns "$P-d" || die veth
-	ip -n "$P-g" link add in0 type dummy || die dummy
+	ip -n "$P-g" link add in0 type veth peer name in0p || die veth
 	ip -n "$P-s" link set eth0 address 02:bb:00:00:01:01
 	ip -n "$P-d" link set eth0 address 02:bb:00:00:02:01
 	for l in lg0 mg0 in0; do ip -n "$P-g" link set $l up; done
@@ -179,9 +179,8 @@ fwd_lab() {
 	ip -n "$P-g" neigh replace $SRC4 lladdr 02:bb:00:00:01:01 dev lg0 nud permanent
 	ip -n "$P-g" neigh replace $DST4 lladdr 02:bb:00:00:02:01 dev mg0 nud permanent
 	# The sink drops what arrives before any socket: its rx counter is the count.
-	ip netns exec "$P-d" nft -f - <<-'N' || die "sink table"
-	table inet sink { chain pre { type filter hook prerouting priority -300; policy drop; } }
-	N
+	ip netns exec "$P-d" nft 'table inet sink { chain pre { type filter hook prerouting priority -300; policy drop; }; }' ||
+	    die "sink table"
 }
 rx_of() { ip netns exec "$1" cat "/sys/class/net/$2/statistics/rx_packets"; }
 
@@ -329,7 +328,7 @@ row6() {
 	conf=$(policy 10000)
 	ns_add "$P-st"
 	for l in lg0 mg0 in0; do
-		ip -n "$P-st" link add $l type dummy && ip -n "$P-st" link set $l up
+		ip -n "$P-st" link add $l type veth peer name ${l}p && ip -n "$P-st" link set $l up
 	done
 	for o in 0 1; do
 		python3 bench/benchpy.py start "$P-st" "$B/bunrid" "$conf" $n $o >"$W/r6.$o" ||
