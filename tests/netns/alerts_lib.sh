@@ -223,7 +223,10 @@ def main(a):
     return 2
 
 
-sys.exit(main(sys.argv[1:]))
+try:
+    sys.exit(main(sys.argv[1:]))
+except BrokenPipeError:		# "lines ... | head": the reader had enough
+    os._exit(0)
 PY
 }
 
