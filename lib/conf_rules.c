@@ -150,6 +150,12 @@ dupref_addrcmp(const void *a, const void *b)
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
+static int
+pairname_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char * const *)a, *(char * const *)b);
+}
+
 static void
 dup_zone_names(const struct policy *p, struct diags *d)
 {
@@ -376,12 +382,69 @@ admin_from(const struct policy *p, struct diags *d)
 	}
 }
 
+/*
+ * The nftables compiler names a zone pair's chain and maps "A_B"; zone
+ * names may contain '_', so "a_b"+"c" and "a"+"b_c" would both be "a_b_c"
+ * and the kernel would refuse the second.  Catch it here, with both names.
+ */
+static void
+zone_pair_names(const struct policy *p, struct diags *d)
+{
+	struct pairname { char *s; size_t a, b; } *v;
+	size_t	 i, j, n = 0, np;
+	bool	 underscore = false;
+
+	for (i = 0; i < p->nzones; i++)
+		if (p->zones[i].name != NULL && strchr(p->zones[i].name, '_'))
+			underscore = true;
+	if (!underscore)
+		return;
+	np = p->nzones * p->nzones;
+	if ((v = calloc(np, sizeof(*v))) == NULL) {
+		rules_nomem(p, d);
+		return;
+	}
+	for (i = 0; i < p->nzones; i++)
+		for (j = 0; j < p->nzones; j++) {
+			if (i == j || p->zones[i].name == NULL ||
+			    p->zones[j].name == NULL)
+				continue;
+			if (asprintf(&v[n].s, "%s_%s", p->zones[i].name,
+			    p->zones[j].name) == -1) {
+				rules_nomem(p, d);
+				goto out;
+			}
+			v[n].a = i;
+			v[n++].b = j;
+		}
+	qsort(v, n, sizeof(*v), pairname_cmp);
+	for (i = 1; i < n; i++) {
+		const struct zone *za = &p->zones[v[i].a];
+
+		if (strcmp(v[i - 1].s, v[i].s) != 0 ||
+		    strcmp(p->zones[v[i - 1].a].name, za->name) == 0)
+			continue;	/* same names: dup_zone_names says it */
+		rules_diag(d, DIAG_ERROR, &za->loc, NULL,
+		    "zones[%zu].name: zone pairs \"%s\" -> \"%s\" and \"%s\" -> "
+		    "\"%s\" would share the nftables name \"%s\"; rename one of "
+		    "these zones (e.g. use '-' instead of '_')",
+		    za->index, p->zones[v[i - 1].a].name,
+		    p->zones[v[i - 1].b].name, za->name,
+		    p->zones[v[i].b].name, v[i].s);
+	}
+out:
+	for (i = 0; i < n; i++)
+		free(v[i].s);
+	free(v);
+}
+
 void
 rules_structure(const struct policy *p, struct diags *d)
 {
 	size_t	 i, nhosts, naddrs;
 
 	dup_zone_names(p, d);
+	zone_pair_names(p, d);
 	for (i = 0; i < p->nzones; i++)
 		dup_host_names(&p->zones[i], d);
 	dup_flow_ids(p, d);
