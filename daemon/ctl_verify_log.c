@@ -8,24 +8,7 @@
 
 #include "chain.h"
 #include "ctl.h"
-#include "json.h"
-
-/* SHA-256 steps we are willing to take to reach a late first seq. */
-#define MAX_SKIP	1000000000ULL
-
-struct until {
-	bool		 set;
-	uint64_t	 seq;
-	uint8_t		 chain[CHAIN_LEN];
-	bool		 found;
-};
-
-struct vstate {
-	struct chain	 c;
-	bool		 started;	/* the first line of all has been seen */
-	uint64_t	 first, lines;
-	struct until	 u;
-};
+#include "logverify.h"
 
 static int
 read_key(const char *path, uint8_t key[CHAIN_LEN])
@@ -54,130 +37,84 @@ read_key(const char *path, uint8_t key[CHAIN_LEN])
 	return 0;
 }
 
-static int
-parse_until(const char *s, struct until *u)
+/* How the first line of all started the chain. */
+static void
+say_start(const struct logverify *v, const char *file,
+    const struct lv_line *l)
 {
-	const char *colon = strchr(s, ':');
-	char *end;
-
-	if (colon == NULL || colon == s || s[0] < '0' || s[0] > '9')
-		goto bad;
-	errno = 0;
-	u->seq = strtoull(s, &end, 10);
-	if (errno != 0 || end != colon || u->seq == 0 ||
-	    chain_hex_parse(colon + 1, strlen(colon + 1), u->chain,
-	    CHAIN_LEN) == -1)
-		goto bad;
-	u->set = true;
-	return 0;
-bad:
-	fprintf(stderr, "bunrictl verify-log: --until %s: expected SEQ:CHAIN, "
-	    "a stats line's bunri.seq and its 64 hex digit chain value\n", s);
-	return -1;
-}
-
-/*
- * The first line of all fixes where the chain starts.  A log that begins
- * at seq S > 1 (the files before it rotated away) has k_S from k_1, but
- * not c_{S-1}: unless the checkpoint is exactly S-1, its first line is
- * taken as given and everything after it is checked.
- */
-static int
-start_chain(struct vstate *v, const char *file, const char *line, size_t len)
-{
-	uint64_t seq;
-	bool found;
-
-	v->started = true;
-	if (json_validate(line, len, "bunri", "seq", &seq, &found) == -1 ||
-	    !found || seq <= 1)
-		return 0;	/* checked as seq 1; the line will say why not */
-	if (seq - 1 > MAX_SKIP) {
-		printf("%s:1: seq %" PRIu64 " is too far from seq 1 to derive "
-		    "its key\n", file, seq);
-		return -1;
-	}
-	chain_skip(&v->c, seq - 1);
-	if (v->u.set && v->u.seq == seq - 1) {
-		memcpy(v->c.prev, v->u.chain, CHAIN_LEN);
-		v->c.prev_known = true;
-		v->u.found = true;
+	if (l->start == LV_START_AFTER_CHECKPOINT)
 		printf("%s: starts at seq %" PRIu64 ", right after checkpoint "
-		    "seq %" PRIu64 ": checked from there\n", file, seq, v->u.seq);
-	} else
+		    "seq %" PRIu64 ": checked from there\n", file, l->seq,
+		    v->until_seq);
+	else if (l->start == LV_START_LATE)
 		printf("%s: starts at seq %" PRIu64 "; without the file before "
 		    "it, its first line is taken as given and the lines after "
-		    "it are checked\n", file, seq);
-	return 0;
+		    "it are checked\n", file, l->seq);
 }
 
-/* One line (nl: it ended in a newline).  0 fits, 4 does not. */
+/* One line (nl: it ended in a newline).  0 fits, 4 does not, 1 error. */
 static int
-check_line(struct vstate *v, const char *file, uint64_t ln,
+check_line(struct logverify *v, const char *file, uint64_t ln,
     const char *line, size_t len, bool nl)
 {
-	uint8_t mac[CHAIN_LEN];
 	char h1[CHAIN_HEXLEN + 1], h2[CHAIN_HEXLEN + 1];
-	uint64_t want = v->c.seq, seq = 0;
-	enum chain_rc rc;
+	struct lv_line l;
+	enum lv_rc rc;
 
-	if (!nl) {
+	rc = logverify_line(v, line, len, nl, &l);
+	say_start(v, file, &l);
+	switch (rc) {
+	case LV_OK:
+		return 0;
+	case LV_TOO_FAR:
+		printf("%s:%" PRIu64 ": seq %" PRIu64 " is too far from seq 1 "
+		    "to derive its key\n", file, ln, l.seq);
+		return CTL_EXIT_ERR;
+	case LV_TRUNCATED:
 		printf("%s:%" PRIu64 ": truncated last line (no newline at the "
 		    "end): the log was cut after seq %" PRIu64 "\n", file, ln,
-		    want - 1);
-		return CTL_EXIT_BROKEN;
-	}
-	rc = chain_verify_line(&v->c, line, len, &seq, mac);
-	switch (rc) {
-	case CHAIN_OK:
-	case CHAIN_ADOPTED:
+		    l.want - 1);
 		break;
-	case CHAIN_MALFORMED:
+	case LV_MALFORMED:
 		printf("%s:%" PRIu64 ": not a log line (invalid JSON, or no "
 		    "chain value at its end): edited, cut or inserted\n", file,
 		    ln);
-		return CTL_EXIT_BROKEN;
-	case CHAIN_NOSEQ:
+		break;
+	case LV_NOSEQ:
 		printf("%s:%" PRIu64 ": no bunri.seq: this line was edited or "
 		    "inserted\n", file, ln);
-		return CTL_EXIT_BROKEN;
-	case CHAIN_SEQGAP:
-		if (seq > want)
+		break;
+	case LV_SEQGAP:
+		if (l.seq > l.want)
 			printf("%s:%" PRIu64 ": seq gap: expected seq %" PRIu64
 			    ", found %" PRIu64 ": lines were deleted or "
-			    "reordered\n", file, ln, want, seq);
+			    "reordered\n", file, ln, l.want, l.seq);
 		else
 			printf("%s:%" PRIu64 ": seq gap: expected seq %" PRIu64
 			    ", found %" PRIu64 " again: lines were reordered "
-			    "or repeated\n", file, ln, want, seq);
-		return CTL_EXIT_BROKEN;
-	case CHAIN_MISMATCH:
+			    "or repeated\n", file, ln, l.want, l.seq);
+		break;
+	case LV_MISMATCH:
 		printf("%s:%" PRIu64 ": chain broken at seq %" PRIu64 ": this "
 		    "line was edited, or a line before it was deleted, "
-		    "reordered or inserted%s\n", file, ln, seq,
-		    seq == 1 ? " (or the key is not this log's)" : "");
-		return CTL_EXIT_BROKEN;
+		    "reordered or inserted%s\n", file, ln, l.seq,
+		    l.seq == 1 ? " (or the key is not this log's)" : "");
+		break;
+	case LV_CHECKPOINT:
+		chain_hex(l.mac, CHAIN_LEN, h1);
+		chain_hex(v->until_chain, CHAIN_LEN, h2);
+		printf("%s:%" PRIu64 ": checkpoint seq %" PRIu64 " does "
+		    "not match: the log has chain %s, the checkpoint "
+		    "%s: the log was rewritten after the checkpoint "
+		    "was taken\n", file, ln, l.seq, h1, h2);
+		break;
 	}
-	if (v->lines++ == 0)
-		v->first = seq;
-	if (v->u.set && seq == v->u.seq) {
-		if (memcmp(mac, v->u.chain, CHAIN_LEN) != 0) {
-			chain_hex(mac, CHAIN_LEN, h1);
-			chain_hex(v->u.chain, CHAIN_LEN, h2);
-			printf("%s:%" PRIu64 ": checkpoint seq %" PRIu64 " does "
-			    "not match: the log has chain %s, the checkpoint "
-			    "%s: the log was rewritten after the checkpoint "
-			    "was taken\n", file, ln, seq, h1, h2);
-			return CTL_EXIT_BROKEN;
-		}
-		v->u.found = true;
-	}
-	return 0;
+	return CTL_EXIT_BROKEN;
 }
 
 /* 0 intact so far, 4 broken, 1 cannot read. */
 static int
-verify_file(struct vstate *v, const char *file)
+verify_file(struct logverify *v, const char *file)
 {
 	char *line = NULL;
 	size_t cap = 0, len;
@@ -197,10 +134,6 @@ verify_file(struct vstate *v, const char *file)
 		len = (size_t)n;
 		if ((nl = len > 0 && line[len - 1] == '\n'))
 			len--;
-		if (!v->started && start_chain(v, file, line, len) == -1) {
-			rc = CTL_EXIT_ERR;
-			break;
-		}
 		if ((rc = check_line(v, file, ln, line, len, nl)) != 0)
 			break;
 	}
@@ -220,6 +153,13 @@ verify_file(struct vstate *v, const char *file)
 	free(line);
 	fclose(f);
 	return rc;
+}
+
+static void
+bad_until(const char *s)
+{
+	fprintf(stderr, "bunrictl verify-log: --until %s: expected SEQ:CHAIN, "
+	    "a stats line's bunri.seq and its 64 hex digit chain value\n", s);
 }
 
 static const char *
@@ -250,8 +190,9 @@ ctl_verify_log(struct ctl *ctl, int argc, char **argv)
 	};
 	const char *keyfile = NULL;
 	char kbuf[4096];
+	const char *until = NULL;
 	uint8_t key[CHAIN_LEN];
-	struct vstate v;
+	struct logverify v;
 	int ch, i, rc = CTL_EXIT_OK;
 
 	memset(&v, 0, sizeof(v));
@@ -261,8 +202,12 @@ ctl_verify_log(struct ctl *ctl, int argc, char **argv)
 			keyfile = optarg;
 			break;
 		case 'u':
-			if (parse_until(optarg, &v.u) == -1)
+			/* refused before the key is even looked for */
+			if (logverify_until(&v, optarg) == -1) {
+				bad_until(optarg);
 				return CTL_EXIT_ERR;
+			}
+			until = optarg;
 			break;
 		case 'h':
 			ctl_usage(stdout, "verify-log");
@@ -283,27 +228,36 @@ ctl_verify_log(struct ctl *ctl, int argc, char **argv)
 		return CTL_EXIT_ERR;
 	if (read_key(keyfile, key) == -1)
 		return CTL_EXIT_ERR;
-	chain_init(&v.c, key);
+	logverify_init(&v, key);
 	explicit_bzero(key, sizeof(key));
+	if (until != NULL)
+		(void)logverify_until(&v, until);
 
 	for (i = optind; i < argc && rc == CTL_EXIT_OK; i++)
 		rc = verify_file(&v, argv[i]);
-	if (rc == CTL_EXIT_OK && v.u.set && !v.u.found) {
-		if (v.lines > 0 && v.u.seq < v.first)
+	if (rc == CTL_EXIT_OK) {
+		switch (logverify_end(&v)) {
+		case LV_END_TOO_LATE:
 			fprintf(stderr, "bunrictl verify-log: checkpoint seq "
 			    "%" PRIu64 " is before the first line given (seq "
 			    "%" PRIu64 "): give the earlier files too\n",
-			    v.u.seq, v.first);
-		else
+			    v.until_seq, v.first);
+			rc = CTL_EXIT_ERR;
+			break;
+		case LV_END_CUT:
 			printf("cut off: the log ends at seq %" PRIu64 ", before "
 			    "checkpoint seq %" PRIu64 "\n", v.c.seq - 1,
-			    v.u.seq);
-		rc = v.lines > 0 && v.u.seq < v.first ? CTL_EXIT_ERR :
-		    CTL_EXIT_BROKEN;
-	} else if (rc == CTL_EXIT_OK && v.u.set)
-		printf("checkpoint seq %" PRIu64 ": present, chain matches\n",
-		    v.u.seq);
-	chain_clear(&v.c);
+			    v.until_seq);
+			rc = CTL_EXIT_BROKEN;
+			break;
+		case LV_END_OK:
+			if (v.until_set)
+				printf("checkpoint seq %" PRIu64 ": present, "
+				    "chain matches\n", v.until_seq);
+			break;
+		}
+	}
+	logverify_clear(&v);
 	fflush(stdout);
 	return rc;
 }

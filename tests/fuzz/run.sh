@@ -1,12 +1,14 @@
 #!/bin/sh
 # run.sh - builds the libFuzzer harnesses if needed and runs each for a bounded time.
 #
-# FUZZ_TIME seconds per harness (default 20).  Seeds: the first packets of
-# the tcpdump corpus (when it is there) plus a few made here.  Exit non-zero
+# FUZZ_TIME seconds per harness (default 15).  Seeds: for fuzz_decode the
+# first packets of the tcpdump corpus (when it is there) plus a few made
+# here; for fuzz_verify_log chained logs from mklog (the harness's key)
+# and their damaged variants.  Exit non-zero
 # when a harness finds a crash, a leak or a sanitizer report; the input
 # that did it is left in $B/fuzz/crash-* and named in the output.
 B=${B:-build}
-FUZZ_TIME=${FUZZ_TIME:-20}
+FUZZ_TIME=${FUZZ_TIME:-15}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 
@@ -31,16 +33,36 @@ if [ ! -d "$seeds" ]; then
 	fi
 fi
 
+# Logs for fuzz_verify_log, chained with the key the harness uses.
+vseeds=$B/fuzz/seeds-verify_log
+if [ ! -d "$vseeds" ]; then
+	mkdir -p "$vseeds"
+	printf '%s\n' 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f >"$vseeds/.key"
+	if [ -x "$B/tools/mklog" ] && "$B/tools/mklog" -k "$vseeds/.key" -n 6 "$vseeds/log6" 2>/dev/null; then
+		head -n 2 "$vseeds/log6" >"$vseeds/log2"
+		sed '3d' "$vseeds/log6" >"$vseeds/gap"
+		sed '2s/"seq":2/"seq":3/' "$vseeds/log6" >"$vseeds/edit"
+		head -c -1 "$vseeds/log2" >"$vseeds/cut"
+		tail -n 3 "$vseeds/log6" >"$vseeds/late"
+		{ sed -n '3s/.*"seq":\([0-9]*\).*"chain":"\([0-9a-f]*\)"}$/#\1:\2/p' "$vseeds/log6"
+		  tail -n 3 "$vseeds/log6"; } >"$vseeds/until"
+	fi
+	printf '{"a":[1,-2.5e3,true,null,"\\u00e9\\ud83d\\ude00"],"bunri":{"seq":1}}\n' >"$vseeds/json"
+	rm -f "$vseeds/.key"
+fi
+
 rc=0
 for f in "$B"/fuzz/fuzz_*; do
 	[ -x "$f" ] || continue
 	name=$(basename "$f")
+	s=$seeds
+	[ "$name" = fuzz_verify_log ] && s=$vseeds
 	work=$B/fuzz/corpus-$name
 	mkdir -p "$work"
 	log=$B/fuzz/$name.log
 	"$f" -max_total_time="$FUZZ_TIME" -rss_limit_mb=1024 -max_len=9216 -timeout=10 \
 	    -artifact_prefix="$B/fuzz/crash-$name-" -print_final_stats=1 \
-	    "$work" "$seeds" >"$log" 2>&1
+	    "$work" "$s" >"$log" 2>&1
 	r=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 	speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
