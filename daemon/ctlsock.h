@@ -14,6 +14,9 @@
 struct enforce;
 struct monitor;
 struct ctl_client;
+struct history;
+struct confirm;
+struct allow;
 
 /* Clients served at once; one more is told "busy" and closed. */
 #define CTLSOCK_MAXCLIENTS	16
@@ -59,6 +62,10 @@ struct ctlsock {
 	size_t		 nhits;
 	time_t		 polled;	/* last counter read, 0: never */
 	time_t		 started;
+	/* Set by bunrid after ctlsock_open(); NULL: the command is refused. */
+	struct history	*hist;
+	struct confirm	*cf;
+	struct allow	*allow;
 };
 
 /*
@@ -86,5 +93,7 @@ void	 ctlsock_hits_free(struct ctlsock *);
  * supplementary group)?  If not, why in buf.  (ctlsock_auth.c)
  */
 bool	 ctlsock_may_change(const struct ctl_peer *, char *why, size_t len);
+/* Is the peer a member of group gid (primary or supplementary)? */
+bool	 ctlsock_peer_in_group(const struct ctl_peer *, gid_t);
 
 #endif

@@ -74,6 +74,18 @@ peer_in_group_proc(pid_t pid, gid_t want)
 }
 
 bool
+ctlsock_peer_in_group(const struct ctl_peer *peer, gid_t gid)
+{
+	int in;
+
+	if (peer->gid == gid)
+		return true;
+	if ((in = peer_in_group_sock(peer->fd, gid)) == -1)
+		in = peer_in_group_proc(peer->pid, gid);
+	return in == 1;
+}
+
+bool
 ctlsock_may_change(const struct ctl_peer *peer, char *why, size_t len)
 {
 	struct group *gr;

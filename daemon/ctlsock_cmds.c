@@ -8,8 +8,11 @@
 
 #include <linux/netfilter/nf_tables.h>
 
+#include "allow.h"
+#include "confirm.h"
 #include "ctlsock.h"
 #include "enforce.h"
+#include "history.h"
 #include "log.h"
 #include "monitor.h"
 #include "nftc.h"
@@ -275,7 +278,11 @@ print_status(struct ctlsock *cs, FILE *out)
 	if (e->next != 0)
 		fprintf(out, "next flow expiry: %s\n",
 		    fmt_time(e->next, t, sizeof(t)));
+	if (cs->cf != NULL)
+		confirm_print(cs->cf, out);
 	print_zones(e, out);
+	if (cs->allow != NULL)
+		allow_print(cs->allow, out);
 	print_flows(cs, out, true);
 	print_monitor(cs->mon, out);
 }
@@ -308,7 +315,18 @@ do_isolate(struct ctlsock *cs, const char *name, bool on, FILE *out)
 	if (enforce_isolate(e, name, on) == -1) {
 		fprintf(out, "zone %s: nftables refused the change (%s); see"
 		    " bunrid's log\n", name, strerror(errno));
+		if (cs->hist != NULL)
+			history_event(cs->hist, on ? "isolate" : "restore",
+			    e->pol->sha256, "failed", name, true);
 		return CTLP_FAILED;
+	}
+	if (cs->hist != NULL && was != on) {
+		char what[128];
+
+		snprintf(what, sizeof(what), "zone %s %s", name,
+		    on ? "isolated" : "restored");
+		history_event(cs->hist, on ? "isolate" : "restore",
+		    e->pol->sha256, "ok", what, true);
 	}
 	fprintf(out, "zone %s %s%s", name, on ? "isolated" : "restored",
 	    was == on ? on ? " (it already was)" : " (it was not isolated)" :
@@ -345,10 +363,14 @@ do_reload(struct ctlsock *cs, FILE *out)
 	return CTLP_INVALID;
 }
 
+static enum ctlp_status run(struct ctlsock *, const struct ctlp_req *,
+	    const struct ctl_peer *, FILE *);
+
 enum ctlp_status
 ctlsock_run(struct ctlsock *cs, const struct ctlp_req *r,
     const struct ctl_peer *peer, FILE *out)
 {
+	enum ctlp_status st;
 	char why[160];
 
 	if (cs->enf == NULL || cs->enf->pol == NULL) {
@@ -370,6 +392,28 @@ ctlsock_run(struct ctlsock *cs, const struct ctlp_req *r,
 		    (int)peer->pid, ctlp_cmd_name(r->cmd), r->arg[0] ? " " : "",
 		    r->arg);
 	}
+	/* Who asked, for the change history; until the reply is made. */
+	if (cs->hist != NULL && ctlp_cmd_changes(r->cmd))
+		history_who_peer(cs->hist, peer->uid);
+	st = run(cs, r, peer, out);
+	if (cs->hist != NULL)
+		history_who_reset(cs->hist);
+	return st;
+}
+
+static enum ctlp_status
+run(struct ctlsock *cs, const struct ctlp_req *r, const struct ctl_peer *peer,
+    FILE *out)
+{
+	if ((r->cmd == CTLP_APPLY || r->cmd == CTLP_CONFIRM) && cs->cf == NULL) {
+		fprintf(out, "%s: not available in this bunrid\n",
+		    ctlp_cmd_name(r->cmd));
+		return CTLP_FAILED;
+	}
+	if (r->cmd == CTLP_ALLOW && cs->allow == NULL) {
+		fprintf(out, "allow: not available in this bunrid\n");
+		return CTLP_FAILED;
+	}
 	switch (r->cmd) {
 	case CTLP_STATUS:
 		print_status(cs, out);
@@ -383,6 +427,12 @@ ctlsock_run(struct ctlsock *cs, const struct ctlp_req *r,
 		return do_isolate(cs, r->arg, true, out);
 	case CTLP_RESTORE:
 		return do_isolate(cs, r->arg, false, out);
+	case CTLP_APPLY:
+		return confirm_apply(cs->cf, r->text, peer, out);
+	case CTLP_CONFIRM:
+		return confirm_confirm(cs->cf, out);
+	case CTLP_ALLOW:
+		return allow_add(cs->allow, r->text, peer->uid, out);
 	case CTLP_NCMDS:
 		break;
 	}

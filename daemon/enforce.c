@@ -277,29 +277,13 @@ first_error(const struct diags *d, char *buf, size_t len)
 }
 
 int
-enforce_reload(struct enforce *e)
+enforce_replace(struct enforce *e, struct policy *np, time_t now)
 {
-	struct policy *np;
-	struct diags d;
-	time_t now = time(NULL);
 	bool *iso = NULL;
 	char hash[20];
 	int rc = -1;
 
 	e->why[0] = '\0';
-	diags_init(&d);
-	np = conf_load(e->path, now, &d);
-	diags_sort(&d);
-	log_diags(&d);
-	if (e->reply != NULL)
-		diags_print(&d, e->reply);
-	if (np == NULL) {
-		first_error(&d, e->why, sizeof(e->why));
-		log_warnx("reload: %s is invalid (%zu error%s); the running"
-		    " policy stays", e->path, d.nerrors,
-		    d.nerrors == 1 ? "" : "s");
-		goto out;
-	}
 	if (np->gw.mode != e->pol->gw.mode) {
 		/* Leaving enforce would need the table removed: not by a reload. */
 		log_warnx("reload: gateway.mode changed from %s to %s; restart"
@@ -308,6 +292,11 @@ enforce_reload(struct enforce *e)
 		    np->gw.mode == MODE_ENFORCE ? "enforce" : "monitor");
 		snprintf(e->why, sizeof(e->why), "gateway.mode changed;"
 		    " a restart changes the mode");
+		goto out;
+	}
+	/* Temporary exceptions (allow.c) stay until their TTL. */
+	if (e->amend != NULL && e->amend(e->amend_arg, np, now) == -1) {
+		snprintf(e->why, sizeof(e->why), "out of memory");
 		goto out;
 	}
 	if ((iso = carry_isolation(e, np)) == NULL) {
@@ -336,6 +325,33 @@ enforce_reload(struct enforce *e)
 out:
 	policy_free(np);
 	free(iso);
+	return rc;
+}
+
+int
+enforce_reload(struct enforce *e)
+{
+	struct policy *np;
+	struct diags d;
+	time_t now = time(NULL);
+	int rc = -1;
+
+	e->why[0] = '\0';
+	diags_init(&d);
+	np = conf_load(e->path, now, &d);
+	diags_sort(&d);
+	log_diags(&d);
+	if (e->reply != NULL)
+		diags_print(&d, e->reply);
+	if (np == NULL) {
+		first_error(&d, e->why, sizeof(e->why));
+		log_warnx("reload: %s is invalid (%zu error%s); the running"
+		    " policy stays", e->path, d.nerrors,
+		    d.nerrors == 1 ? "" : "s");
+		goto out;
+	}
+	rc = enforce_replace(e, np, now);
+out:
 	diags_free(&d);
 	return rc;
 }

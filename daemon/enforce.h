@@ -45,6 +45,13 @@ struct enforce {
 	 */
 	void		(*applied)(void *arg, const struct policy *);
 	void		*applied_arg;
+	/*
+	 * Called with every new policy before it is applied (reload, apply,
+	 * rollback): adds the temporary exceptions (allow.h).  -1: out of
+	 * memory, the new policy is refused.
+	 */
+	int		(*amend)(void *arg, struct policy *, time_t now);
+	void		*amend_arg;
 };
 
 /* Opens the timer and adds it to the loop; -1 + errno. */
@@ -64,6 +71,13 @@ int	 enforce_start(struct enforce *, struct policy *p);
  * mode change or a refused batch keeps the running policy and ruleset.
  */
 int	 enforce_reload(struct enforce *);
+
+/*
+ * Take `np` (validated, owned) as the running policy: amended, applied
+ * with the isolation carried over, the old one retired.  -1: np freed,
+ * the running policy stays, why in e->why.
+ */
+int	 enforce_replace(struct enforce *, struct policy *np, time_t now);
 
 /* Free the policy the last reload replaced. */
 void	 enforce_retire(struct enforce *);

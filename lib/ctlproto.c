@@ -10,6 +10,9 @@ static const char *const cmd_names[CTLP_NCMDS] = {
 	[CTLP_RELOAD] = "reload",
 	[CTLP_ISOLATE] = "isolate",
 	[CTLP_RESTORE] = "restore",
+	[CTLP_APPLY] = "apply",
+	[CTLP_CONFIRM] = "confirm",
+	[CTLP_ALLOW] = "allow",
 };
 
 static const char *const status_names[CTLP_NSTATUS] = {
@@ -28,7 +31,14 @@ ctlp_cmd_name(enum ctlp_cmd c)
 bool
 ctlp_cmd_changes(enum ctlp_cmd c)
 {
-	return c == CTLP_RELOAD || c == CTLP_ISOLATE || c == CTLP_RESTORE;
+	return c == CTLP_RELOAD || c == CTLP_ISOLATE || c == CTLP_RESTORE ||
+	    c == CTLP_APPLY || c == CTLP_CONFIRM || c == CTLP_ALLOW;
+}
+
+bool
+ctlp_cmd_has_text(enum ctlp_cmd c)
+{
+	return c == CTLP_APPLY || c == CTLP_ALLOW;
 }
 
 bool
@@ -107,6 +117,17 @@ ctlp_parse_request(const char *line, size_t len, struct ctlp_req *r,
 		return -1;
 	}
 	r->cmd = (enum ctlp_cmd)c;
+	if (ctlp_cmd_has_text(r->cmd)) {
+		if (p == end || p + 1 == end) {
+			snprintf(err, errlen, "%s needs its arguments",
+			    cmd_names[c]);
+			return -1;
+		}
+		/* Printable ASCII was checked above; the words are the command's. */
+		memcpy(r->text, p + 1, (size_t)(end - p - 1));
+		r->text[end - p - 1] = '\0';
+		return 0;
+	}
 	if (!ctlp_cmd_has_arg(r->cmd)) {
 		if (p != end) {
 			snprintf(err, errlen, "%s takes no argument",
@@ -145,7 +166,20 @@ ctlp_format_request(enum ctlp_cmd c, const char *arg, char *buf, size_t len,
 		snprintf(err, errlen, "no such command");
 		return -1;
 	}
-	if (ctlp_cmd_has_arg(c)) {
+	if (ctlp_cmd_has_text(c)) {
+		if (arg == NULL || *arg == '\0') {
+			snprintf(err, errlen, "no arguments");
+			return -1;
+		}
+		for (why = arg; *why != '\0'; why++)
+			if ((unsigned char)*why < 0x20 ||
+			    (unsigned char)*why > 0x7e) {
+				snprintf(err, errlen, "arguments not encoded");
+				return -1;
+			}
+		n = snprintf(buf, len, "%s %s %s\n", CTLP_VERSION,
+		    cmd_names[c], arg);
+	} else if (ctlp_cmd_has_arg(c)) {
 		if (arg == NULL)
 			arg = "";
 		if ((why = arg_problem(arg, strlen(arg))) != NULL) {

@@ -40,6 +40,9 @@ enum ctlp_cmd {
 	CTLP_RELOAD,
 	CTLP_ISOLATE,
 	CTLP_RESTORE,
+	CTLP_APPLY,		/* text: confirm=SECONDS path=/ABS/FILE */
+	CTLP_CONFIRM,
+	CTLP_ALLOW,		/* text: from= to= proto= [port=] ttl= reason= ... */
 	CTLP_NCMDS
 };
 
@@ -54,6 +57,7 @@ enum ctlp_status {
 struct ctlp_req {
 	enum ctlp_cmd	 cmd;
 	char		 arg[CTLP_MAX_ARG + 1];	/* "" when the command has none */
+	char		 text[CTLP_MAX_LINE];	/* text commands: the rest of the line */
 };
 
 /* The command's name on the wire ("status", ...); NULL if out of range. */
@@ -62,6 +66,12 @@ const char	*ctlp_cmd_name(enum ctlp_cmd);
 bool		 ctlp_cmd_changes(enum ctlp_cmd);
 /* Does the command take a zone argument? */
 bool		 ctlp_cmd_has_arg(enum ctlp_cmd);
+/*
+ * Does it take a text argument (apply, allow)?  Its text is the rest of
+ * the line: words KEY=VALUE separated by one space, each VALUE
+ * percent-encoded (ctlp_kv_append) so it holds no space and any UTF-8.
+ */
+bool		 ctlp_cmd_has_text(enum ctlp_cmd);
 const char	*ctlp_status_name(enum ctlp_status);
 
 /*
@@ -87,5 +97,19 @@ int	 ctlp_parse_status(const char *line, size_t len, enum ctlp_status *);
 int	 ctlp_body_line(const char *line, const char **text);
 /* Does this body text need a stuffing dot when sent? */
 bool	 ctlp_needs_stuffing(const char *text);
+
+/*
+ * KEY=VALUE words of a text argument (ctlproto_kv.c).  Append one word
+ * to the NUL-terminated buf (VALUE percent-encoded except for
+ * [A-Za-z0-9_.:/,+-]); 0, or -1 when it does not fit in len.
+ */
+int	 ctlp_kv_append(char *buf, size_t len, const char *key,
+	    const char *val);
+/*
+ * The decoded value of KEY in text into out: 1 found, 0 absent, -1 bad
+ * encoding, a decoded NUL or control byte, or longer than outlen - 1.
+ */
+int	 ctlp_kv_get(const char *text, const char *key, char *out,
+	    size_t outlen);
 
 #endif
