@@ -11,11 +11,15 @@
 #include <sys/epoll.h>
 #include <sys/time.h>
 
+#include "allow.h"
 #include "basetable.h"
+#include "clockcheck.h"
 #include "conf.h"
+#include "confirm.h"
 #include "ctlsock.h"
 #include "diag.h"
 #include "enforce.h"
+#include "history.h"
 #include "log.h"
 #include "loop.h"
 #include "monitor.h"
@@ -37,6 +41,10 @@ struct daemon {
 	struct nlwatch	 nw;		/* enforce mode: the tamper watch */
 	struct notify	 nt;		/* systemd */
 	struct ctlsock	 ctl;
+	struct history	 hist;		/* state_dir/history.log */
+	struct confirm	 cf;		/* apply --confirm */
+	struct allow	 allow;		/* temporary exceptions */
+	struct clockcheck clk;
 };
 
 static void __attribute__((noreturn))
@@ -55,17 +63,30 @@ static int
 reload(void *arg)
 {
 	struct daemon *d = arg;
+	uint8_t sha[32];
+	bool sig = d->hist.who == WHO_DAEMON;
 
+	if (sig)		/* not asked through the socket */
+		d->hist.who = WHO_SIGNAL;
 	/* logrotate sends SIGHUP too: a fresh alerts.file first */
 	monitor_reopen(&d->mon);
 	if (enforce_reload(&d->enf) == -1) {
-		monitor_policy_event(&d->mon, "refused", d->conf, d->enf.pol,
+		monitor_policy_event(&d->mon, "refused", d->enf.path, d->enf.pol,
 		    d->enf.why);
+		history_event(&d->hist, "reload", history_file_sha(d->enf.path,
+		    sha) == 0 ? sha : NULL, "refused", d->enf.why, false);
+		if (sig)
+			history_who_reset(&d->hist);
 		return -1;
 	}
 	(void)monitor_policy(&d->mon, d->enf.pol, d->enf.isolated);
 	enforce_retire(&d->enf);
-	monitor_policy_event(&d->mon, "reloaded", d->conf, d->enf.pol, NULL);
+	monitor_policy_event(&d->mon, "reloaded", d->enf.path, d->enf.pol, NULL);
+	(void)history_keep(&d->hist, d->enf.path, d->enf.pol->sha256);
+	history_event(&d->hist, "reload", d->enf.pol->sha256, "ok", d->enf.path,
+	    false);
+	if (sig)
+		history_who_reset(&d->hist);
 	return 0;
 }
 
@@ -237,6 +258,18 @@ main(int argc, char *argv[])
 	} else
 		monitor_policy_event(&d.mon, "applied", d.conf, d.enf.pol,
 		    NULL);
+	/* Change history, apply --confirm, allow, the clock check (sid 8). */
+	if (history_open(&d.hist, d.enf.pol->gw.state_dir != NULL ?
+	    d.enf.pol->gw.state_dir : DEF_STATE_DIR) == -1)
+		log_warnx("no change history is kept");
+	d.hist.mon = &d.mon;
+	(void)history_keep(&d.hist, d.conf, d.enf.pol->sha256);
+	history_event(&d.hist, "start", d.enf.pol->sha256, "ok", d.conf, false);
+	if (confirm_init(&d.cf, d.loop, &d.enf, &d.mon, &d.hist) == -1 ||
+	    allow_init(&d.allow, d.loop, &d.enf, &d.mon, &d.hist) == -1)
+		fatal("timerfd");
+	if (clockcheck_start(&d.clk, &d.mon, d.loop) == -1)
+		log_warn("clock check");
 	if (d.enf.nl != NULL) {
 		if (nlwatch_start(&d.nw, &d.enf, d.enf.pol, on_tamper, &d) == -1)
 			fatalx("cannot watch nftables; table inet bunri stays in"
@@ -251,6 +284,9 @@ main(int argc, char *argv[])
 	    d.enf.pol->gw.control_socket : DEF_CONTROL_SOCKET, d.loop, &d.enf,
 	    &d.mon, reload, &d) == -1)
 		log_warnx("running without a control socket");
+	d.ctl.hist = &d.hist;
+	d.ctl.cf = &d.cf;
+	d.ctl.allow = &d.allow;
 
 	/* The policy is in the kernel: systemd may start what follows. */
 	notify_sendf(&d.nt, "READY=1\nSTATUS=%s", d.enf.nl == NULL ?
@@ -272,7 +308,11 @@ main(int argc, char *argv[])
 	notify_send(&d.nt, "STOPPING=1");
 	if (d.enf.nl != NULL)
 		nlwatch_close(&d.nw);
+	clockcheck_stop(&d.clk);
+	allow_fini(&d.allow);
 	monitor_stop(&d.mon);
+	confirm_fini(&d.cf);
+	history_close(&d.hist);
 	enforce_fini(&d.enf);
 	loop_free(d.loop);
 	close(d.sig.fd);

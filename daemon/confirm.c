@@ -67,7 +67,10 @@ confirm_fini(struct confirm *c)
 		close(c->timer.fd);
 		c->timer.fd = -1;
 	}
-	/* enf->path may point at c->path until the very end. */
+	if (c->enf != NULL && c->enf->path == c->path)
+		c->enf->path = NULL;
+	free(c->path);
+	c->path = NULL;
 }
 
 /* The new running policy reaches the detection engine; the old one goes. */
