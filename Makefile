@@ -26,7 +26,8 @@ endif
 # missing ones with apt-get (root), so one command sets up a fresh machine.
 DEB_PKGS := gcc make pkg-config libnftnl-dev libmnl-dev libpcap-dev \
 	libconfig-dev libsodium-dev libssl-dev check nftables iproute2 tcpdump \
-	python3 python3-jsonschema procps clang libclang-rt-14-dev
+	python3 python3-jsonschema procps clang libclang-rt-14-dev \
+	rsyslog rsyslog-relp rsyslog-gnutls openssl
 
 PKGS	:= libnftnl libmnl libpcap libconfig libsodium libcrypto
 OPT	?= -O2 -g
