@@ -41,6 +41,13 @@ static const struct ctl_cmd cmds[] = {
 	{ "reload",	ctl_reload,	"[-S SOCKET]" },
 	{ "isolate",	ctl_isolate,	"ZONE [-S SOCKET]" },
 	{ "restore",	ctl_restore,	"ZONE [-S SOCKET]" },
+	{ "apply",	ctl_apply,	"FILE [--confirm SECONDS] [-S SOCKET]" },
+	{ "confirm",	ctl_confirm,	"[-S SOCKET]" },
+	{ "allow",	ctl_allow,	"--from EP --to EP --proto P [--port N[-M]] "
+	    "--ttl DURATION --reason TEXT [--approval REF] [--sanitize M] "
+	    "[-S SOCKET]" },
+	{ "history",	ctl_history,	"[-n N] [--state-dir DIR] [-c FILE]" },
+	{ "diff",	ctl_diff,	"A B [--state-dir DIR] [-c FILE]" },
 };
 #define NCMDS	(sizeof(cmds) / sizeof(cmds[0]))
 

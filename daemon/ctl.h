@@ -44,6 +44,11 @@ ctl_cmd_fn	 ctl_flows;
 ctl_cmd_fn	 ctl_reload;
 ctl_cmd_fn	 ctl_isolate;
 ctl_cmd_fn	 ctl_restore;
+ctl_cmd_fn	 ctl_apply;		/* ctl_history.c */
+ctl_cmd_fn	 ctl_confirm;
+ctl_cmd_fn	 ctl_allow;
+ctl_cmd_fn	 ctl_history;
+ctl_cmd_fn	 ctl_diff;
 
 /* Long options -c/-S, to end a command's own struct option list with. */
 #define CTL_COMMON_LONGOPTS						\
@@ -67,6 +72,13 @@ void		 ctl_usage(FILE *, const char *cmd);
  * (warnings only if `warnings`); returns NULL, already said why, when the
  * file cannot be read or the policy is invalid.
  */
+/*
+ * Send one request to bunrid (-S or the policy's control socket) and
+ * print its reply; arg as ctlp_format_request() takes it.  Returns the
+ * exit status (ctl_online.c).
+ */
+int		 ctl_request(struct ctl *, const char *name, int cmd,
+		    const char *arg);
 struct policy	*ctl_load_policy(const struct ctl *, time_t now, bool warnings,
 		    struct diags *);
 

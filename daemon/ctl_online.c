@@ -140,8 +140,7 @@ online(struct ctl *ctl, int argc, char **argv, enum ctlp_cmd cmd)
 {
 	static const struct option longopts[] = { CTL_COMMON_LONGOPTS };
 	const char *name = argv[0], *arg = NULL;
-	char req[CTLP_MAX_LINE], err[128], *path;
-	int ch, fd, n, rc;
+	int ch;
 
 	while ((ch = ctl_getopt(ctl, argc, argv, "", longopts)) != -1) {
 		if (ch == 'h') {
@@ -165,6 +164,16 @@ online(struct ctl *ctl, int argc, char **argv, enum ctlp_cmd cmd)
 		ctl_usage(stderr, name);
 		return CTL_EXIT_ERR;
 	}
+	return ctl_request(ctl, name, cmd, arg);
+}
+
+int
+ctl_request(struct ctl *ctl, const char *name, int cmd,
+    const char *arg)
+{
+	char req[CTLP_MAX_LINE], err[128], *path;
+	int fd, n, rc;
+
 	if ((n = ctlp_format_request(cmd, arg, req, sizeof(req), err,
 	    sizeof(err))) == -1) {
 		fprintf(stderr, "bunrictl %s: \"%s\": %s\n", name,
