@@ -8,6 +8,9 @@
 #   latency NETNS SRC DST PORT0 N EVE   N forbidden UDP flows from SRC
 #       (inside NETNS) to DST:PORT0.., one every 3 ms; prints the ms from
 #       each first packet to its zone-violation line being in EVE.
+#   launch NETNS BUNRID CONF LOG   start bunrid -f -v in NETNS (output to
+#       LOG), wait for its READY=1 (30 s at most), print its pid, leave it
+#       running: traffic then meets a daemon done with its start.
 #   stats EVE    "packets drops" of the last stats line.
 # Every wait is bounded; children are killed before returning.
 import ctypes, json, os, select, signal, socket, subprocess, sys, tempfile, time
@@ -160,6 +163,34 @@ def cmd_latency(ns, src, dst, port0, n, eve):
         print("%.2f" % ms(sent[port], seen[port]) if port in seen else "lost")
 
 
+def cmd_launch(ns, bunrid, conf, logpath):
+    enter(ns)
+    d = tempfile.mkdtemp(prefix="bunri-notify.")
+    path = os.path.join(d, "notify")
+    nsock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    nsock.bind(path)
+    log = open(logpath, "ab")
+    p = subprocess.Popen([bunrid, "-c", conf, "-f", "-v"], stdin=subprocess.DEVNULL,
+                         stdout=log, stderr=log, start_new_session=True,
+                         env=dict(os.environ, NOTIFY_SOCKET=path))
+    t_end = time.monotonic() + 30
+    ok = False
+    while time.monotonic() < t_end and p.poll() is None:
+        r, _, _ = select.select([nsock], [], [], 0.1)
+        if r and b"READY=1" in nsock.recv(4096).split(b"\n"):
+            ok = True
+            break
+    nsock.close()
+    os.unlink(path)
+    os.rmdir(d)
+    if not ok:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        sys.exit("benchpy launch: bunrid not ready in 30 s (exit %s)" % p.poll())
+    print(p.pid)
+
+
 def cmd_stats(eve):
     last = None
     with open(eve, "rb") as f:
@@ -179,6 +210,8 @@ def main():
         cmd_start(a[1], a[2], a[3], int(a[4]), a[5] == "1")
     elif a[:1] == ["latency"] and len(a) == 7:
         cmd_latency(a[1], a[2], a[3], int(a[4]), int(a[5]), a[6])
+    elif a[:1] == ["launch"] and len(a) == 5:
+        cmd_launch(a[1], a[2], a[3], a[4])
     elif a[:1] == ["stats"] and len(a) == 2:
         cmd_stats(a[1])
     else:
