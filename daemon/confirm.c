@@ -1,6 +1,7 @@
 /* confirm.c - bunrictl apply FILE [--confirm SECONDS]: a new policy that rolls itself back unless confirmed. */
 #include <sys/epoll.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +21,17 @@
 
 static void	 timer_ready(struct source *, uint32_t);
 
+/* In secs seconds from now; 0 disarms. */
+static int
+arm(struct confirm *c, unsigned secs)
+{
+	struct itimerspec its;
+
+	memset(&its, 0, sizeof(its));
+	its.it_value.tv_sec = secs;
+	return timerfd_settime(c->timer.fd, 0, &its, NULL);
+}
+
 int
 confirm_init(struct confirm *c, struct loop *l, struct enforce *e,
     struct monitor *m, struct history *h)
@@ -29,7 +41,9 @@ confirm_init(struct confirm *c, struct loop *l, struct enforce *e,
 	c->mon = m;
 	c->hist = h;
 	c->loop = l;
-	if ((c->timer.fd = timer_open_realtime()) == -1)
+	/* Monotonic and relative: "N seconds" must not be cut by a clock step. */
+	if ((c->timer.fd = timerfd_create(CLOCK_MONOTONIC,
+	    TFD_NONBLOCK | TFD_CLOEXEC)) == -1)
 		return -1;
 	c->timer.ready = timer_ready;
 	c->timer.arg = c;
@@ -50,7 +64,7 @@ forget(struct confirm *c)
 	c->prev_text = NULL;
 	free(c->prev_path);
 	c->prev_path = NULL;
-	if (c->timer.fd != -1 && timer_arm_at(c->timer.fd, 0) == -1)
+	if (c->timer.fd != -1 && arm(c, 0) == -1)
 		log_warn("disarming the confirm timer");
 }
 
@@ -219,7 +233,7 @@ confirm_apply(struct confirm *c, const char *text,
 		c->prev_len = plen;
 		c->prev_path = ppath;
 		ptext = ppath = NULL;
-		if (timer_arm_at(c->timer.fd, c->deadline) == -1)
+		if (arm(c, c->secs) == -1)
 			log_warn("arming the confirm timer");
 		snprintf(what, sizeof(what), "policy applied: %.1000s; rolls back in"
 		    " %lu s unless confirmed", path, n);
@@ -312,18 +326,10 @@ static void
 timer_ready(struct source *s, uint32_t events)
 {
 	struct confirm *c = s->arg;
-	enum timer_event te;
+	uint64_t n;
 
 	(void)events;
-	if ((te = timer_read(s->fd)) == TIMER_ERROR)
-		log_warn("confirm timer");
-	if (!c->pending)
+	if (read(s->fd, &n, sizeof(n)) != (ssize_t)sizeof(n) || !c->pending)
 		return;
-	/* time() may lag the timer by a tick. */
-	if (te != TIMER_FIRED && time(NULL) < c->deadline) {
-		if (timer_arm_at(s->fd, c->deadline) == -1)
-			log_warn("arming the confirm timer");
-		return;
-	}
 	rollback(c);
 }
