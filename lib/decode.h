@@ -73,6 +73,21 @@ struct pkt {
 	uint8_t		 icmp_type, icmp_code;
 	uint16_t	 sport, dport;
 
+	/*
+	 * ICMP and ICMPv6 errors (v4: destination unreachable, time exceeded,
+	 * parameter problem; v6: the same and packet too big) quote the
+	 * packet they answer: its IP header and first 8 bytes of L4.  Set
+	 * only when that quote is there in full and is a first fragment, so
+	 * the flow it belongs to can be found; a cut or odd quote leaves the
+	 * outer packet as it is, just without it.
+	 */
+	bool		 has_inner;
+	uint8_t		 inner_proto;
+	bool		 inner_has_ports; /* TCP, UDP, UDP-Lite, SCTP */
+	bool		 inner_has_icmp;
+	uint8_t		 inner_icmp_type, inner_icmp_code;
+	uint16_t	 inner_sport, inner_dport;
+
 	/* IPv6 neighbour discovery (ICMPv6 133-136) */
 	bool		 is_nd;
 	bool		 nd_has_target;	/* NS, NA */
@@ -92,6 +107,7 @@ struct pkt {
 	struct addr	 src, dst;
 	struct mac	 nd_lladdr;
 	struct addr	 nd_target;
+	struct addr	 inner_src, inner_dst;	/* has_inner */
 };
 
 /*

@@ -214,6 +214,93 @@ decode_nd(struct dctx *c, size_t off, size_t end, uint8_t type)
 	    type == 136 ? ND_OPT_TLLA : ND_OPT_SLLA);
 }
 
+/* Is this an error message that quotes the packet it answers? */
+static bool
+icmp_is_error(uint8_t proto, uint8_t type)
+{
+	if (proto == IPPROTO_ICMP_)
+		return type == 3 || type == 11 || type == 12;
+	return type >= 1 && type <= 4;
+}
+
+/*
+ * The quoted packet of an ICMP error, from off to end: an IP header of
+ * the outer's version and 8 bytes after it (RFC 792, RFC 4443 2.4: at
+ * least that much is quoted).  Its own length field is not checked, the
+ * quote is usually shorter than the datagram was.  Nothing here makes
+ * the outer packet fail: the quote is taken in full or not at all.
+ */
+static void
+decode_inner(struct dctx *c, size_t off, size_t end)
+{
+	const uint8_t	*b;
+	struct pkt	*p = c->p;
+	size_t		 hlen;
+	uint8_t		 nh;
+	int		 n;
+
+	if (dec_need(c, off, p->ipver == 4 ? 20 : 40, end) != DEC_OK)
+		return;
+	b = c->d + off;
+	if (b[0] >> 4 != p->ipver)
+		return;
+	if (p->ipver == 4) {
+		hlen = (size_t)(b[0] & 0x0f) * 4;
+		/* a later fragment quotes no L4 header */
+		if (hlen < 20 || (dec_be16(b + 6) & 0x1fff) != 0)
+			return;
+		nh = b[9];
+		set_addr(&p->inner_src, AF_INET, b + 12);
+		set_addr(&p->inner_dst, AF_INET, b + 16);
+		off += hlen;
+	} else {
+		set_addr(&p->inner_src, AF_INET6, b + 8);
+		set_addr(&p->inner_dst, AF_INET6, b + 24);
+		nh = b[6];
+		off += 40;
+		for (n = 0; nh == IPPROTO_HOPOPTS_ || nh == IPPROTO_ROUTING_ ||
+		    nh == IPPROTO_DSTOPTS_ || nh == IPPROTO_FRAGMENT_; n++) {
+			if (n == IP6_MAX_EXT ||
+			    dec_need(c, off, 8, end) != DEC_OK)
+				return;
+			b = c->d + off;
+			if (nh == IPPROTO_FRAGMENT_) {
+				if ((dec_be16(b + 2) & 0xfff8) != 0)
+					return;
+				hlen = 8;
+			} else
+				hlen = ((size_t)b[1] + 1) * 8;
+			if (hlen > end - off)
+				return;
+			nh = b[0];
+			off += hlen;
+		}
+	}
+	if (dec_need(c, off, 8, end) != DEC_OK)
+		return;
+	b = c->d + off;
+	switch (nh) {
+	case IPPROTO_TCP_:
+	case IPPROTO_UDP_:
+	case IPPROTO_UDPLITE_:
+	case IPPROTO_SCTP_:
+		p->inner_has_ports = true;
+		p->inner_sport = dec_be16(b);
+		p->inner_dport = dec_be16(b + 2);
+		break;
+	case IPPROTO_ICMP_:
+	case IPPROTO_ICMPV6_:
+		p->inner_has_icmp = true;
+		p->inner_icmp_type = b[0];
+		p->inner_icmp_code = b[1];
+		break;
+	default:
+		break;
+	}
+	p->inner_proto = nh;
+	p->has_inner = true;
+}
+
 int
 decode_l4(struct dctx *c, size_t off, size_t end)
 {
@@ -254,6 +341,10 @@ decode_l4(struct dctx *c, size_t off, size_t end)
 		if (p->proto == IPPROTO_ICMPV6_ && p->ipver == 6 &&
 		    b[0] >= 133 && b[0] <= 136)
 			return decode_nd(c, off, end, b[0]);
+		/* ICMP in IPv6 or ICMPv6 in IPv4 is no error of either. */
+		if ((p->proto == IPPROTO_ICMP_) == (p->ipver == 4) &&
+		    icmp_is_error(p->proto, b[0]))
+			decode_inner(c, off + 8, end);
 		return DEC_OK;
 	default:
 		return DEC_OK;

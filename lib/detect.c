@@ -165,6 +165,36 @@ detect_fcache_slot(const struct flowkey *k)
 	return ((size_t)(h >> 40) & (FCACHE_SETS - 1)) * 2;
 }
 
+static struct flow_entry *lookup(struct detect *, const struct flowkey *,
+		    bool *);
+
+/*
+ * The flow an ICMP error answers: the one of the packet it quotes.  The
+ * error travels against that packet, so *reply is the other way round.
+ */
+static struct flow_entry *
+inner_flow(struct detect *d, const struct pkt *pk, bool *reply)
+{
+	struct flow_entry *e;
+	struct flowkey k;
+	uint16_t sp = 0, dp = 0;
+	bool one_way, r;
+
+	if (!pk->has_inner)
+		return NULL;
+	if (pk->inner_has_ports) {
+		sp = pk->inner_sport;
+		dp = pk->inner_dport;
+	} else if (pk->inner_has_icmp)
+		community_id_icmp_ports(pk->inner_proto, pk->inner_icmp_type,
+		    pk->inner_icmp_code, &sp, &dp, &one_way);
+	if (flowkey_set(&k, &pk->inner_src, &pk->inner_dst, pk->inner_proto,
+	    sp, dp) == -1 || (e = lookup(d, &k, &r)) == NULL)
+		return NULL;
+	*reply = !r;
+	return e;
+}
+
 static struct flow_entry *
 lookup(struct detect *d, const struct flowkey *k, bool *reply)
 {
@@ -252,6 +282,13 @@ detect_packet(struct detect *d, const char *iface, const struct zone *zone,
 		detect_l2_packet(d, &ob, pk);
 		return rc;
 	}
+	if ((e = inner_flow(d, pk, &reply)) != NULL) {
+		/* Part of the flow it answers: no flow, no verdict of its own. */
+		d->st.icmp_errors++;
+		flowtab_touch(d->ft, e, reply, wirelen, tv_us(ts));
+		detect_flow_evidence(d, &ob, e);
+		return rc;
+	}
 	if ((pk->frag && !pk->frag_first) || pkt_flowkey(pk, &k) == -1) {
 		/* Later fragments carry no ports: their first one decided. */
 		d->st.no_flow++;
@@ -296,6 +333,7 @@ detect_packet_out(struct detect *d, const char *iface,
 	obs_init(d, &ob, iface, zone, ts, data, caplen, wirelen);
 	if (ob.zone == NULL || pk->is_nd ||
 	    detect_local_scope(&pk->src, &pk->dst) ||
+	    inner_flow(d, pk, &reply) != NULL ||
 	    (pk->frag && !pk->frag_first) || pkt_flowkey(pk, &k) == -1)
 		return rc;
 	if ((e = lookup(d, &k, &reply)) != NULL) {

@@ -29,8 +29,9 @@
  *     address bindings: 5 (not bound), 4 (other zone), 3 (unknown), once
  *     per MAC, address and signature.
  *   - sid 6 from lib/scan: one source touching too many ports or hosts.
- *   - replies of a flow (the table is looked up in both directions) and
- *     later packets only update counters; a flagged flow ends with one
+ *   - replies of a flow (the table is looked up in both directions),
+ *     ICMP errors about it (found by the packet they quote) and later
+ *     packets only update counters; a flagged flow ends with one
  *     EV_FLOW event (idle timeout, eviction, detect_finish).
  *   - packets that cannot cross the gateway (to broadcast, multicast or
  *     link-local addresses, from unspecified or link-local ones) get no
@@ -79,6 +80,7 @@ struct detect_stats {
 	uint64_t	 disallowed;	/* of them, denied by the policy */
 	uint64_t	 local;		/* packets that cannot cross (no verdict) */
 	uint64_t	 no_flow;	/* IP packets without a trackable tuple */
+	uint64_t	 icmp_errors;	/* ICMP errors counted on the flow they answer */
 	uint64_t	 evidence;	/* packets handed to on_evidence */
 	uint64_t	 evictions;	/* flows pushed out of a full table */
 	uint64_t	 alerts[SIG_MAX + 1];

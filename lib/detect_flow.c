@@ -107,6 +107,14 @@ evidence(struct detect *d, const struct obs *ob, struct flow_entry *e)
 	    ob->wirelen, d->sink.arg);
 }
 
+void
+detect_flow_evidence(struct detect *d, const struct obs *ob,
+    struct flow_entry *e)
+{
+	if (e->flags & FF_FLAGGED)
+		evidence(d, ob, e);
+}
+
 static void
 flag(struct detect *d, struct flow_entry *e)
 {

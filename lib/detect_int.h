@@ -109,6 +109,9 @@ void	 detect_new_flow(struct detect *, const struct obs *,
 /* out: the copy the gateway sent on (counted at ingress already). */
 void	 detect_old_flow(struct detect *, const struct obs *,
 	    struct flow_entry *, bool reply, bool out);
+/* Hand a later packet of a flagged flow to the evidence sink (if due). */
+void	 detect_flow_evidence(struct detect *, const struct obs *,
+	    struct flow_entry *);
 /* An alert about flow e that is not its verdict (scan): text given. */
 void	 detect_flow_alert_plain(struct detect *, const struct obs *,
 	    struct flow_entry *, enum sig, const char *signature,

@@ -42,6 +42,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (p.is_arp && rc != DEC_NOT_IP)
 		abort();
+	/* An ICMP error's quote: same family, and only from an ICMP packet. */
+	if (p.has_inner && (!p.has_icmp || rc != DEC_OK ||
+	    p.inner_src.family != p.src.family ||
+	    p.inner_dst.family != p.src.family ||
+	    (p.inner_has_ports && p.inner_has_icmp)))
+		abort();
 	free(frame);
 	return 0;
 }

@@ -1,202 +1,6 @@
 /* check_detect.c - unit tests of the detection engine on packets built here. */
-#include <arpa/inet.h>
-#include <check.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "check_main.h"
-#include "conf.h"
-#include "decide.h"
-#include "detect.h"
-
-#define T0	((time_t)1795444875)	/* 2026-11-23T14:41:15Z */
-
-static const char conf_text[] =
-"version = 1;\n"
-"gateway = { name = \"test-gw\"; mode = \"enforce\"; };\n"
-"zones = (\n"
-"  { name = \"mynumber\"; kind = \"mynumber\"; interfaces = [ \"mn0\" ];\n"
-"    networks = [ \"192.0.2.0/26\" ]; unknown_hosts = \"block\";\n"
-"    hosts = ( { name = \"juki\"; mac = \"02:00:00:00:10:0a\";\n"
-"                addresses = [ \"192.0.2.10\" ]; } ); },\n"
-"  { name = \"lgwan\"; kind = \"lgwan\"; interfaces = [ \"lg0\" ];\n"
-"    networks = [ \"198.51.100.0/24\" ]; unknown_hosts = \"alert\";\n"
-"    hosts = (\n"
-"      { name = \"mail-gw\"; mac = \"02:00:00:00:20:19\"; addresses = [ \"198.51.100.25\" ]; },\n"
-"      { name = \"pc\"; mac = \"02:00:00:00:20:33\"; addresses = [ \"198.51.100.33\" ]; } ); },\n"
-"  { name = \"internet\"; kind = \"internet\"; interfaces = [ \"in0\" ];\n"
-"    networks = [ \"0.0.0.0/0\", \"::/0\" ]; attached = false;\n"
-"    hosts = ( { name = \"vdi\"; addresses = [ \"203.0.113.40\" ]; } ); }\n"
-");\n"
-"flows = (\n"
-"  { id = \"F-001\"; from = \"lgwan:pc\"; to = \"internet:vdi\"; proto = \"tcp\";\n"
-"    ports = [ 3389 ]; sanitize = \"screen-transfer\"; reason = \"vdi\"; approval = \"A-1\"; },\n"
-"  { id = \"F-002\"; from = \"lgwan\"; to = \"internet:vdi\"; proto = \"tcp\";\n"
-"    ports = [ 1494 ]; sanitize = \"screen-transfer\"; reason = \"ica\"; approval = \"A-2\"; }\n"
-");\n"
-"monitor = { scan = { ports = 5; hosts = 50; window = 10; };\n"
-"  evidence_packets = 2; max_flows = 64; flow_timeout = 60; };\n"
-"alerts = { rate_limit = 2; };\n";
-
-#define MAXEV	256
-
-struct ev {
-	enum event_kind	 kind;
-	enum sig	 sid;
-	bool		 blocked;
-	uint64_t	 flow_id, packets, suppressed;
-	time_t		 sec;
-	char		 src_zone[16], dest_zone[16], verdict[16];
-};
-
-static struct policy *P;
-static struct ev Ev[MAXEV];
-static size_t Nev, Nevid;
-static uint64_t Evid_flow;
-
-static void
-on_event(const struct alert_rec *r, void *arg)
-{
-	struct ev *e;
-
-	(void)arg;
-	ck_assert_uint_lt(Nev, MAXEV);
-	e = &Ev[Nev++];
-	memset(e, 0, sizeof(*e));
-	e->kind = r->kind;
-	e->sid = r->sid;
-	e->blocked = r->blocked;
-	e->flow_id = r->flow_id;
-	e->packets = r->packets;
-	e->suppressed = r->suppressed;
-	e->sec = r->ts.tv_sec;
-	snprintf(e->src_zone, sizeof(e->src_zone), "%s",
-	    r->src_zone ? r->src_zone : "-");
-	snprintf(e->dest_zone, sizeof(e->dest_zone), "%s",
-	    r->dest_zone ? r->dest_zone : "-");
-	snprintf(e->verdict, sizeof(e->verdict), "%s",
-	    r->verdict ? r->verdict : "-");
-}
-
-static void
-on_evidence(uint64_t flow_id, const struct timeval *ts, const uint8_t *data,
-    uint32_t caplen, uint32_t wirelen, void *arg)
-{
-	(void)ts; (void)data; (void)arg;
-	ck_assert_uint_ge(wirelen, caplen);
-	Nevid++;
-	Evid_flow = flow_id;
-}
-
-static void
-setup(void)
-{
-	struct diags d;
-
-	diags_init(&d);
-	P = conf_load_string(conf_text, strlen(conf_text), "t.conf", T0, &d);
-	if (P == NULL)
-		diags_print(&d, stderr);
-	diags_free(&d);
-	ck_assert_ptr_nonnull(P);
-	Nev = Nevid = 0;
-	Evid_flow = 0;
-}
-
-static void
-teardown(void)
-{
-	policy_free(P);
-	P = NULL;
-}
-
-static struct detect *
-engine(enum detect_mode mode)
-{
-	struct detect_opts o;
-	struct detect_sink s = { on_event, on_evidence, NULL };
-	struct detect *d;
-
-	detect_opts_from_policy(P, &o);
-	o.mode = mode;
-	d = detect_new(P, &o, &s);
-	ck_assert_ptr_nonnull(d);
-	ck_assert_ptr_nonnull(P->didx);
-	return d;
-}
-
-/* Ethernet + IPv4 + TCP/UDP (ports) or ICMP echo; returns the length. */
-static size_t
-frame4(uint8_t *b, const char *smac, const char *src, const char *dst,
-    uint8_t proto, uint16_t sport, uint16_t dport)
-{
-	struct mac m;
-	struct in_addr a;
-	size_t l4 = proto == 1 ? 8 : proto == 17 ? 8 : 20;
-
-	memset(b, 0, 14 + 20 + l4);
-	memcpy(b, "\x02\x00\x00\x00\x00\x01", 6);
-	ck_assert_int_eq(mac_parse(smac, &m), 0);
-	memcpy(b + 6, m.b, 6);
-	b[12] = 0x08;
-	b[14] = 0x45;
-	b[16] = 0;
-	b[17] = (uint8_t)(20 + l4);
-	b[22] = 64;
-	b[23] = proto;
-	ck_assert_int_eq(inet_pton(AF_INET, src, &a), 1);
-	memcpy(b + 26, &a, 4);
-	ck_assert_int_eq(inet_pton(AF_INET, dst, &a), 1);
-	memcpy(b + 30, &a, 4);
-	if (proto == 1) {
-		b[34] = 8;
-	} else {
-		b[34] = (uint8_t)(sport >> 8);
-		b[35] = (uint8_t)sport;
-		b[36] = (uint8_t)(dport >> 8);
-		b[37] = (uint8_t)dport;
-		if (proto == 6) {
-			b[46] = 0x50;
-			b[47] = 0x02;
-		} else
-			b[39] = 8;
-	}
-	return 14 + 20 + l4;
-}
-
-static int
-feed(struct detect *d, const char *iface, time_t sec, long usec,
-    const uint8_t *b, size_t n)
-{
-	struct timeval tv = { sec, usec };
-
-	return detect_packet(d, iface, NULL, 1, &tv, b, (uint32_t)n,
-	    (uint32_t)n);
-}
-
-/* How many events of kind/sid; sid 0: any. */
-static size_t
-count(enum event_kind kind, enum sig sid)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < Nev; i++)
-		if (Ev[i].kind == kind && (sid == 0 || Ev[i].sid == sid))
-			n++;
-	return n;
-}
-
-static const struct ev *
-first(enum event_kind kind, enum sig sid)
-{
-	size_t i;
-
-	for (i = 0; i < Nev; i++)
-		if (Ev[i].kind == kind && (sid == 0 || Ev[i].sid == sid))
-			return &Ev[i];
-	return NULL;
-}
+#include "detect_fixture.h"
 
 START_TEST(allowed_and_reply_silent)
 {
@@ -520,6 +324,117 @@ START_TEST(deterministic)
 }
 END_TEST
 
+/*
+ * Monitor mode: a UDP probe lgwan -> internet crossed (one breach).  The
+ * port unreachable coming back is not a forbidden flow internet -> lgwan
+ * of its own: it is counted on the probe's flow, in and out.
+ */
+START_TEST(icmp_error_joins_its_flow)
+{
+	struct detect *d = engine(DETECT_MONITOR);
+	struct detect_stats st;
+	uint8_t q[128], b[128];
+	size_t qn, n;
+
+	qn = frame4(q, "02:00:00:00:20:33", "198.51.100.33", "203.0.113.99",
+	    17, 40000, 53);
+	feed(d, "lg0", T0, 0, q, qn);
+	feed_out(d, "in0", T0, 1, q, qn);
+	ck_assert_uint_eq(count(EV_ALERT, SIG_ZONE_BREACH), 1);
+	n = frame4_icmp_err(b, "02:00:00:00:99:01", "203.0.113.99",
+	    "198.51.100.33", 3, 3, q, qn);
+	ck_assert_int_eq(feed(d, "in0", T0, 2, b, n), DEC_OK);
+	feed_out(d, "lg0", T0, 3, b, n);
+	/* from a router on the way: time exceeded, the same flow */
+	n = frame4_icmp_err(b, "02:00:00:00:99:01", "203.0.113.1",
+	    "198.51.100.33", 11, 0, q, qn);
+	feed(d, "in0", T0, 4, b, n);
+	ck_assert_uint_eq(count(EV_ALERT, 0), 1);
+	detect_stats(d, &st);
+	ck_assert_uint_eq(st.flows, 1);
+	ck_assert_uint_eq(st.icmp_errors, 2);
+	/* evidence: the probe and the first error (evidence_packets 2) */
+	ck_assert_uint_eq(Nevid, 2);
+	detect_finish(d);
+	ck_assert_uint_eq(count(EV_FLOW, 0), 1);
+	ck_assert_uint_eq(first(EV_FLOW, 0)->packets, 3);
+	detect_free(d);
+}
+END_TEST
+
+/* An error about an ICMP echo, and about a TCP flow's reply. */
+START_TEST(icmp_error_quoting_echo_and_reply)
+{
+	struct detect *d = engine(DETECT_ENFORCE);
+	struct detect_stats st;
+	uint8_t q[128], b[128];
+	size_t qn, n;
+
+	qn = frame4(q, "02:00:00:00:20:33", "198.51.100.33", "203.0.113.99",
+	    1, 0, 0);
+	feed(d, "lg0", T0, 0, q, qn);
+	n = frame4_icmp_err(b, "02:00:00:00:99:01", "203.0.113.1",
+	    "198.51.100.33", 11, 0, q, qn);
+	feed(d, "in0", T0, 1, b, n);
+	/* an allowed flow; an error about its reply goes to the server */
+	qn = frame4(q, "02:00:00:00:20:33", "198.51.100.33", "203.0.113.40",
+	    6, 40000, 3389);
+	feed(d, "lg0", T0, 2, q, qn);
+	qn = frame4(q, "02:00:00:00:99:01", "203.0.113.40", "198.51.100.33",
+	    6, 3389, 40000);
+	n = frame4_icmp_err(b, "02:00:00:00:20:33", "198.51.100.33",
+	    "203.0.113.40", 3, 4, q, qn);
+	feed(d, "lg0", T0, 3, b, n);
+	detect_stats(d, &st);
+	ck_assert_uint_eq(st.flows, 2);
+	ck_assert_uint_eq(st.icmp_errors, 2);
+	ck_assert_uint_eq(count(EV_ALERT, 0), 1);
+	ck_assert_uint_eq(count(EV_ALERT, SIG_ZONE_VIOLATION), 1);
+	detect_finish(d);
+	ck_assert_uint_eq(first(EV_FLOW, 0)->packets, 2);
+	detect_free(d);
+}
+END_TEST
+
+/* An error whose flow is unknown (or gone) is a packet like any other. */
+START_TEST(icmp_error_without_flow)
+{
+	struct detect *d = engine(DETECT_ENFORCE);
+	struct detect_stats st;
+	uint8_t q[128], b[128];
+	size_t qn, n;
+
+	qn = frame4(q, "02:00:00:00:20:33", "198.51.100.33", "203.0.113.99",
+	    17, 40001, 53);
+	n = frame4_icmp_err(b, "02:00:00:00:99:01", "203.0.113.99",
+	    "198.51.100.33", 3, 3, q, qn);
+	feed(d, "in0", T0, 0, b, n);
+	detect_stats(d, &st);
+	ck_assert_uint_eq(st.flows, 1);
+	ck_assert_uint_eq(st.icmp_errors, 0);
+	ck_assert_uint_eq(count(EV_ALERT, SIG_ZONE_VIOLATION), 1);
+	ck_assert_str_eq(Ev[0].src_zone, "internet");
+	/* the same error once more: the error's own flow now, not a new one */
+	feed(d, "in0", T0, 1, b, n);
+	detect_stats(d, &st);
+	ck_assert_uint_eq(st.flows, 1);
+	ck_assert_uint_eq(count(EV_ALERT, 0), 1);
+	/* a cut quote names no flow either */
+	qn = frame4(q, "02:00:00:00:20:33", "198.51.100.33", "203.0.113.99",
+	    17, 40002, 53);
+	feed(d, "lg0", T0, 2, q, qn);
+	n = frame4_icmp_err(b, "02:00:00:00:99:01", "203.0.113.99",
+	    "198.51.100.33", 3, 1, q, qn);
+	b[16] = 0;
+	b[17] = (uint8_t)(n - 14 - 5);
+	feed(d, "in0", T0, 3, b, n - 5);
+	detect_stats(d, &st);
+	ck_assert_uint_eq(st.icmp_errors, 0);
+	ck_assert_uint_eq(st.flows, 3);
+	detect_free(d);
+}
+END_TEST
+
 static Suite *
 detect_suite(void)
 {
@@ -540,6 +455,9 @@ detect_suite(void)
 	tcase_add_test(tc, local_traffic_no_verdict);
 	tcase_add_test(tc, bad_input);
 	tcase_add_test(tc, deterministic);
+	tcase_add_test(tc, icmp_error_joins_its_flow);
+	tcase_add_test(tc, icmp_error_quoting_echo_and_reply);
+	tcase_add_test(tc, icmp_error_without_flow);
 	suite_add_tcase(s, tc);
 	return s;
 }
