@@ -452,6 +452,7 @@ allow_add(struct allow *a, const char *text, uid_t uid, FILE *out)
 	char err[2048], who[160], line[600], what[2000], *ptext = NULL;
 	time_t now = time(NULL);
 	size_t plen, i;
+	unsigned seq = a->seq;	/* a refusal uses up no id */
 	enum ctlp_status st = CTLP_INVALID;
 	int (*hook)(void *, struct policy *, time_t);
 
@@ -533,6 +534,8 @@ allow_add(struct allow *a, const char *text, uid_t uid, FILE *out)
 undo:
 	ex_remove(a, a->n - 1);
 out:
+	if (st != CTLP_OK)
+		a->seq = seq;
 	ex_free(&x);
 	policy_free(np);
 	free(ptext);
