@@ -163,6 +163,8 @@ install: build
 	install -m 0644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
 	if ls man/*.8 >/dev/null 2>&1; then install -m 0644 man/*.8 $(DESTDIR)$(MANDIR)/man8/; fi
 	install -m 0644 conf/bunri.conf $(DESTDIR)$(SYSCONFDIR)/bunri/bunri.conf.example
+	install -d $(DESTDIR)$(SYSCONFDIR)/bunri/rsyslog
+	install -m 0644 conf/rsyslog/*.conf $(DESTDIR)$(SYSCONFDIR)/bunri/rsyslog/
 	if ls systemd/*.service >/dev/null 2>&1; then \
 		install -d $(DESTDIR)$(UNITDIR); install -m 0644 systemd/*.service $(DESTDIR)$(UNITDIR)/; fi
 	# the boot-time barrier that bunri-base.service loads

@@ -13,7 +13,7 @@ CSIRT_HOST=gw1.city.example
 CSIRT_OUT=
 CSIRT_PID=
 FWD_PID=
-CONFDIR=$TOP/conf/rsyslog
+CONFDIR=${CSIRT_CONFDIR:-$TOP/conf/rsyslog}	# another place: to try a changed recipe
 
 need_rsyslog() {
 	command -v rsyslogd >/dev/null 2>&1 || skip "needs rsyslogd (make deps: rsyslog rsyslog-relp rsyslog-gnutls)"
