@@ -268,7 +268,7 @@ row4() {
 		sleep 0.3
 		gw_stop
 		set -- $(python3 bench/benchpy.py stats "$W/run/eve.json")
-		say "row 4 offered $rate/s: lg0 got $got/s, $((gb - ga)) packets; bunrid captured $1, dropped $2"
+		say "row 4 offered $rate/s: lg0 got $got/s, $((gb - ga)) packets; bunrid captured $1, dropped $2, used $(( (cb - ca) * 1000 / $(getconf CLK_TCK) )) ms CPU in the 1 s flood"
 		if [ "$2" = 0 ] && [ "$1" -ge $((gb - ga)) ]; then
 			best=$got
 			break
