@@ -284,7 +284,7 @@ uint64_t
 capture_poll_stats(struct capture *c)
 {
 	struct pcap_stat ps;
-	uint64_t fresh = 0, d;
+	uint64_t fresh = 0;
 	size_t i;
 
 	for (i = 0; i < c->nifs; i++) {
@@ -292,15 +292,8 @@ capture_poll_stats(struct capture *c)
 
 		if (ci->p == NULL || pcap_stats(ci->p, &ps) != 0)
 			continue;
-		/* u_int counters: the difference modulo 2^32 survives a wrap */
-		d = (uint32_t)(ps.ps_drop - ci->last_drop);
-		ci->drops += d;
-		fresh += d;
-		d = (uint32_t)(ps.ps_ifdrop - ci->last_ifdrop);
-		ci->ifdrops += d;
-		fresh += d;
-		ci->last_drop = ps.ps_drop;
-		ci->last_ifdrop = ps.ps_ifdrop;
+		fresh += capstats_update(&ci->drops, ps.ps_drop,
+		    ps.ps_ifdrop);
 	}
 	return fresh;
 }
@@ -313,7 +306,7 @@ capture_totals(const struct capture *c, struct capture_totals *t)
 	memset(t, 0, sizeof(*t));
 	for (i = 0; i < c->nifs; i++) {
 		t->packets += c->ifs[i].packets;
-		t->drops += c->ifs[i].drops;
-		t->ifdrops += c->ifs[i].ifdrops;
+		t->drops += c->ifs[i].drops.drops;
+		t->ifdrops += c->ifs[i].drops.ifdrops;
 	}
 }

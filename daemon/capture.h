@@ -8,6 +8,7 @@
 
 #include <pcap/pcap.h>
 
+#include "capstats.h"
 #include "loop.h"
 #include "policy.h"
 
@@ -34,11 +35,8 @@ struct capture_if {
 	pcap_t		*p;
 	int		 linktype;	/* pcap_datalink() */
 	struct source	 src;
-	/* pcap_stats counters are 32-bit and wrap: deltas modulo 2^32 */
-	uint32_t	 last_drop, last_ifdrop;
 	uint64_t	 packets;	/* handed on */
-	uint64_t	 drops;		/* kernel (ring full) */
-	uint64_t	 ifdrops;	/* interface */
+	struct capstats	 drops;		/* kernel and interface, across wraps */
 	/* the packet held for the time-ordered merge */
 	struct pcap_pkthdr *h;
 	const u_char	*data;

@@ -76,6 +76,16 @@ own_alert(struct monitor *m, enum sig sid, const char *iface,
 	(void)alertlog_write(&m->al, &r);
 }
 
+/* Capture totals since start, handles replaced by reloads included. */
+static void
+totals(const struct monitor *m, struct capture_totals *t)
+{
+	capture_totals(&m->cap, t);
+	t->packets += m->cap_prev.packets;
+	t->drops += m->cap_prev.drops;
+	t->ifdrops += m->cap_prev.ifdrops;
+}
+
 static void
 stats_event(struct monitor *m)
 {
@@ -88,7 +98,7 @@ stats_event(struct monitor *m)
 	r.kind = EV_STATS;
 	gettimeofday(&r.ts, NULL);
 	r.host = m->pol->gw.name;
-	capture_totals(&m->cap, &t);
+	totals(m, &t);
 	detect_stats(m->det, &st);
 	r.st_packets = t.packets;
 	r.st_drops = t.drops + t.ifdrops;
@@ -104,17 +114,22 @@ static void
 loss_alert(struct monitor *m)
 {
 	struct capture_totals t;
+	struct capture_loss l;
+	struct alert_rec r;
+	struct timeval now;
 	char sig[128], detail[256];
 
-	capture_totals(&m->cap, &t);
-	snprintf(sig, sizeof(sig), "the sniffer lost %" PRIu64 " packets",
-	    m->loss_pending);
-	snprintf(detail, sizeof(detail), "%" PRIu64 " packets lost since the"
-	    " last report; since start: %" PRIu64 " kernel drops, %" PRIu64
-	    " interface drops, %" PRIu64 " packets captured",
-	    m->loss_pending, t.drops, t.ifdrops, t.packets);
+	totals(m, &t);
+	l.lost = m->loss_pending;
+	l.drops = t.drops;
+	l.ifdrops = t.ifdrops;
+	l.packets = t.packets;
+	gettimeofday(&now, NULL);
+	capstats_loss_alert(&l, &now, m->pol->gw.name, &r, sig, sizeof(sig),
+	    detail, sizeof(detail));
 	log_warnx("capture: %s", detail);
-	own_alert(m, SIG_CAPTURE_LOSS, NULL, sig, detail);
+	m->own_alerts[SIG_CAPTURE_LOSS]++;
+	(void)alertlog_write(&m->al, &r);
 	m->loss_pending = 0;
 	m->since_loss = 0;
 }
@@ -223,6 +238,7 @@ fail:
 int
 monitor_policy(struct monitor *m, struct policy *p, const bool *isolated)
 {
+	struct capture_totals t;
 	struct detect_stats st;
 	struct detect *nd;
 	size_t i;
@@ -246,6 +262,12 @@ monitor_policy(struct monitor *m, struct policy *p, const bool *isolated)
 	m->isolated = isolated;
 	(void)alertlog_configure(&m->al, p);
 	if (!capture_same(&m->cap, p)) {
+		/* new handles count from 0: keep what the old ones saw */
+		m->loss_pending += capture_poll_stats(&m->cap);
+		capture_totals(&m->cap, &t);
+		m->cap_prev.packets += t.packets;
+		m->cap_prev.drops += t.drops;
+		m->cap_prev.ifdrops += t.ifdrops;
 		capture_close(&m->cap);
 		if ((n = capture_open(&m->cap, p, m->loop, on_packet, m)) == -1)
 			log_warnx("capture: out of memory");

@@ -37,6 +37,7 @@ struct monitor {
 	int		 linktype;	/* of the packet in detection */
 	uint64_t	 own_alerts[SIG_MAX + 1];	/* written here, not by detect */
 	struct detect_stats prev;	/* of the engines replaced by reloads */
+	struct capture_totals cap_prev;	/* of the handles closed by reloads */
 	struct timeval	 started;
 };
 

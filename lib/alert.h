@@ -79,8 +79,13 @@ struct alert_rec {
 	const char	*evidence;	/* path of the evidence pcap */
 	const char	*detail;	/* free text: policy-change, tamper, loss */
 
-	/* EV_STATS: counters (checkpoint) */
+	/*
+	 * EV_STATS: counters (checkpoint).  A capture-loss alert (sid 10)
+	 * has st_drops lost since the last report, st_kernel_drops and
+	 * st_if_drops since start, st_packets captured since start.
+	 */
 	uint64_t	 st_packets, st_drops, st_alerts, st_suppressed;
+	uint64_t	 st_kernel_drops, st_if_drops;
 };
 
 #endif

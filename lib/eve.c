@@ -219,6 +219,13 @@ put_bunri(struct jbuf *jb, const struct alert_rec *r, uint64_t seq)
 	}
 	if (r->kind == EV_ALERT && r->suppressed > 0)
 		json_uint(jb, "suppressed", r->suppressed);
+	if (r->kind == EV_ALERT && r->sid == SIG_CAPTURE_LOSS) {
+		/* the counts as numbers, for CSIRT tooling */
+		json_uint(jb, "lost", r->st_drops);
+		json_uint(jb, "kernel_drops", r->st_kernel_drops);
+		json_uint(jb, "if_drops", r->st_if_drops);
+		json_uint(jb, "captured", r->st_packets);
+	}
 	put_opt(jb, "evidence", r->evidence);
 	put_opt(jb, "detail", r->detail);
 	json_close(jb);
