@@ -52,21 +52,30 @@ probe pass "before any apply"
 OLDSHA=$(sha256sum "$CONF" | cut -d' ' -f1)
 NEWSHA=$(sha256sum "$NEW" | cut -d' ' -f1)
 
-# ---- no confirm: rolled back by itself ----
+# ---- while an apply awaits confirmation (a long deadline: slow machines) ----
 ctl_expect 1 confirm
 has "no applied policy awaits confirmation" "confirm with nothing pending"
-t0=$(date +%s%N)
-ctl_expect 0 apply "$NEW" --confirm 3
-has "rolls back in 3 s unless confirmed" "apply --confirm 3"
+ctl_expect 0 apply "$NEW" --confirm 60
+has "rolls back in 60 s unless confirmed" "apply --confirm 60"
 gw_table | table_norm >"$LAB_DIR/table.new"
 cmp -s "$LAB_DIR/table.old" "$LAB_DIR/table.new" && fail "apply did not change the table"
 gw_table | grep -q 'LG-MG-T' && fail "the applied table still counts LG-MG-T"
-probe block "right after apply"
+ctl_expect 1 apply "$NEW" --confirm 3
+has "awaits confirmation" "a second apply while one is pending"
 ctl_expect 0 status
 has "awaiting confirmation: $NEW" "status while pending"
 has "policy sha256: $NEWSHA" "status while pending"
-ctl_expect 1 apply "$NEW" --confirm 3
-has "awaits confirmation" "a second apply while one is pending"
+probe block "right after apply"
+# Back by hand: confirm, then apply the old file without --confirm.
+ctl_expect 0 confirm
+ctl_expect 0 apply "$CONF"
+grep -q "awaiting confirmation" "$LAB_DIR/out" && fail "apply without --confirm awaits confirmation"
+gw_table | table_norm | cmp -s - "$LAB_DIR/table.old" || fail "apply of the old file did not bring its table back"
+
+# ---- no confirm: rolled back by itself ----
+t0=$(date +%s%N)
+ctl_expect 0 apply "$NEW" --confirm 3
+gw_table | table_norm | cmp -s - "$LAB_DIR/table.new" || fail "apply --confirm 3 did not install the new table"
 wait_table "$LAB_DIR/table.old" 6 || { gw_table >&2; fail "the old table is not back within 6 s"; }
 ms=$((($(date +%s%N) - t0) / 1000000))
 [ $ms -ge 2900 ] || fail "rolled back after $ms ms, before the 3 s were up"
