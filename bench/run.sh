@@ -227,7 +227,8 @@ gw_stop() {
 # received per second are compared.
 row2() {
 	big=$(q "1000" "100000")
-	L=b; fwd_lab; gw_start "$(policy "$big")"; GWB=$GWPID
+	[ -n "$LABB" ] || { L=b; fwd_lab; LABB=1; }
+	L=b; gw_start "$(policy "$big")"; GWB=$GWPID
 	L=; gw_start "$(policy 10)"; GWA=$GWPID
 	: >"$W/r2a"; : >"$W/r2b"
 	for r in 1 2 3 4 5 6 7; do
@@ -243,9 +244,13 @@ row2() {
 }
 
 # ---- row 4: live capture without loss vs the generator's own rate ----
-# bunrid in monitor mode capturing lg0 only; a 1 s flood at a fraction of
-# the reference rate; zero loss = no kernel drops in its stats checkpoint
-# at stop and every packet lg0 received was captured.
+# bunrid in monitor mode captures lg0 of lab "" only; lab "b" (the same
+# namespaces, nothing capturing) gives the reference.  1 s floods at full
+# speed alternate between the two labs, 5 each, so the machine's drifting
+# load hits both alike.  If bunrid's stats checkpoint at stop shows no
+# kernel drop and every packet lg0 received captured, the median rate of
+# the captured lab is the figure; otherwise lower offered rates are tried,
+# one bunrid each, until one is lossless.
 row4() {
 	if [ ! -f daemon/capture.c ]; then
 		row "4 live capture" - "not available: live capture not in this build" - "≥ 0.8" "NOT met"
@@ -254,26 +259,44 @@ row4() {
 	conf=$W/mon.conf
 	sed -e 's/mode = "enforce"/mode = "monitor"/' "$(policy 10)" >"$conf"
 	printf 'monitor = { interfaces = [ "lg0" ]; };\n' >>"$conf"
-	: >"$W/r4ref"
-	for r in 1 2 3; do set -- $(flood 1 0); echo "$3" >>"$W/r4ref"; done
-	ref=$(sort -n "$W/r4ref" | tail -n 1)
-	best=0
-	for f in 1.0 0.9 0.8 0.7 0.6 0.5 0.4 0.3 0.2 0.1 0.05; do
-		rate=$(awk -v r="$ref" -v f="$f" 'BEGIN { printf "%.0f", r * f }')
-		gw_start "$conf"
-		ga=$(rx_of "$P-g" lg0)
-		set -- $(flood 1 "$rate")
-		got=$3
-		gb=$(rx_of "$P-g" lg0)
-		sleep 0.3
-		gw_stop
-		set -- $(python3 bench/benchpy.py stats "$W/run/eve.json")
-		say "row 4 offered $rate/s: lg0 got $got/s, $((gb - ga)) packets; bunrid captured $1, dropped $2, used $(( (cb - ca) * 1000 / $(getconf CLK_TCK) )) ms CPU in the 1 s flood"
-		if [ "$2" = 0 ] && [ "$1" -ge $((gb - ga)) ]; then
-			best=$got
-			break
-		fi
+	[ -n "$LABB" ] || { L=b; fwd_lab; LABB=1; L=; }
+	: >"$W/r4ref"; : >"$W/r4cap"
+	gw_start "$conf"
+	ga=$(rx_of "$P-g" lg0)
+	ca=$(awk '{ print $14 + $15 }' /proc/$GWPID/stat)
+	for r in 1 2 3 4 5; do
+		L=b; set -- $(flood 1 0); echo "$3" >>"$W/r4ref"
+		L=; set -- $(flood 1 0); echo "$3" >>"$W/r4cap"
 	done
+	cb=$(awk '{ print $14 + $15 }' /proc/$GWPID/stat)
+	gb=$(rx_of "$P-g" lg0)
+	sleep 0.3
+	gw_stop
+	ref=$(pct "$W/r4ref" 50)
+	set -- $(python3 bench/benchpy.py stats "$W/run/eve.json")
+	say "row 4: alone $(tr '\n' ' ' <"$W/r4ref")/s; captured $(tr '\n' ' ' <"$W/r4cap")/s;" \
+	    "lg0 got $((gb - ga)), bunrid captured $1, dropped $2, used $(( (cb - ca) * 1000 / $(getconf CLK_TCK) )) ms CPU in 5 s of floods"
+	best=0
+	if [ "$2" = 0 ] && [ "$1" -ge $((gb - ga)) ]; then
+		best=$(pct "$W/r4cap" 50)
+	else
+		for f in 0.9 0.8 0.7 0.6 0.5 0.4 0.3 0.2 0.1 0.05; do
+			rate=$(awk -v r="$ref" -v f="$f" 'BEGIN { printf "%.0f", r * f }')
+			gw_start "$conf"
+			ga=$(rx_of "$P-g" lg0)
+			set -- $(flood 1 "$rate")
+			got=$3
+			gb=$(rx_of "$P-g" lg0)
+			sleep 0.3
+			gw_stop
+			set -- $(python3 bench/benchpy.py stats "$W/run/eve.json")
+			say "row 4 offered $rate/s: lg0 got $got/s, $((gb - ga)) packets; bunrid captured $1, dropped $2"
+			if [ "$2" = 0 ] && [ "$1" -ge $((gb - ga)) ]; then
+				best=$got
+				break
+			fi
+		done
+	fi
 	ra=$(ratio "$best" "$ref")
 	row "4 live capture, zero loss" "generator alone: $ref pkt/s" "$best pkt/s" "$ra" "≥ 0.8 (goal)" \
 	    "$(verdict ge "$ra" 0.8)"
@@ -373,7 +396,7 @@ row8() {
 }
 
 ROWS=${BENCH_ROWS:-1 3 7 8 6 2 4 5}
-fwd=
+fwd= LABB=
 for r in $ROWS; do
 	case $r in 2|4|5) [ -z "$fwd" ] && { fwd_lab; fwd=1; } ;; esac
 	say "row $r ($(( $(date +%s) - T0 )) s)"
