@@ -45,7 +45,8 @@ cleanup() {
 	exit $rc
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'say "interrupted (SIGINT)"; exit 130' INT
+trap 'say "terminated (SIGTERM)"; exit 143' TERM
 
 [ "$(id -u)" = 0 ] || die "needs root (network namespaces, nftables)"
 for t in ip nft tcpdump python3 timeout cc; do
@@ -106,7 +107,7 @@ pct() {	# pct FILE P: the P-th percentile of the numbers in FILE
 	sort -n "$1" | awk -v p="$2" '{ v[NR] = $1 } END {
 		if (NR == 0) { print "-"; exit }
 		i = int((p / 100) * NR + 0.999999); if (i < 1) i = 1; if (i > NR) i = NR
-		printf "%.1f", v[i] }'
+		printf (v[i] >= 1000 ? "%.0f" : "%.1f"), v[i] }'
 }
 minof() { sort -n | head -n 1; }
 
