@@ -73,11 +73,12 @@ ns_del() {
 	NSLIST=$(echo "$NSLIST" | tr ' ' '\n' | grep -vx "$1" | tr '\n' ' ')
 }
 
-# timed OUT CMD...: run CMD, write "wall user sys" (seconds) to OUT.
+# timed OUT CMD...: run CMD (its stderr dropped), write "wall user sys"
+# (seconds) to OUT; bash's own `time`, so no time(1) package is needed.
 timed() {
-	out=$1
+	local out=$1 TIMEFORMAT='%R %U %S'
 	shift
-	/usr/bin/time -f '%e %U %S' -o "$out" "$@"
+	{ time "$@" 2>/dev/null; } 2>"$out"
 }
 # (time prints "Command exited with non-zero status N" first when it is.)
 cpu_of() { tail -n 1 "$1" | awk '{ printf "%.3f", $2 + $3 }'; }
