@@ -67,6 +67,25 @@ ctl_usage(FILE *f, const char *cmd)
 	}
 }
 
+int
+ctl_optend(const char *cmd, int ch)
+{
+	ctl_usage(ch == 'h' ? stdout : stderr, cmd);
+	return ch == 'h' ? CTL_EXIT_OK : CTL_EXIT_ERR;
+}
+
+int
+ctl_no_more(const char *cmd, int argc, char **argv)
+{
+	if (optind < argc) {
+		fprintf(stderr, "bunrictl %s: unexpected argument \"%s\"\n",
+		    cmd, argv[optind]);
+		ctl_usage(stderr, cmd);
+		return -1;
+	}
+	return 0;
+}
+
 /* The "c:S:h" every command takes, added to its own short options. */
 int
 ctl_getopt(struct ctl *ctl, int argc, char **argv, const char *shortopts,

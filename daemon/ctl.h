@@ -68,10 +68,12 @@ int		 ctl_getopt(struct ctl *, int argc, char **argv,
 /* "usage: bunrictl ... CMD ..." for one command (NULL: all) on f. */
 void		 ctl_usage(FILE *, const char *cmd);
 /*
- * Load and validate ctl->conf at `now`.  Prints the diagnostics to stderr
- * (warnings only if `warnings`); returns NULL, already said why, when the
- * file cannot be read or the policy is invalid.
+ * The end of a command's option switch, for 'h' or a bad option: the
+ * usage on stdout and CTL_EXIT_OK for 'h', else on stderr and CTL_EXIT_ERR.
  */
+int		 ctl_optend(const char *cmd, int ch);
+/* After the options, no words left: else say so (with the usage) and -1. */
+int		 ctl_no_more(const char *cmd, int argc, char **argv);
 /*
  * Send one request to bunrid (-S or the policy's control socket) and
  * print its reply; arg as ctlp_format_request() takes it.  Returns the
@@ -79,6 +81,11 @@ void		 ctl_usage(FILE *, const char *cmd);
  */
 int		 ctl_request(struct ctl *, const char *name, int cmd,
 		    const char *arg);
+/*
+ * Load and validate ctl->conf at `now`.  Prints the diagnostics to stderr
+ * (warnings only if `warnings`); returns NULL, already said why, when the
+ * file cannot be read or the policy is invalid.
+ */
 struct policy	*ctl_load_policy(const struct ctl *, time_t now, bool warnings,
 		    struct diags *);
 

@@ -22,14 +22,8 @@ ctl_check(struct ctl *ctl, int argc, char **argv)
 	struct diags d;
 	int ch;
 
-	while ((ch = ctl_getopt(ctl, argc, argv, "", longopts)) != -1) {
-		if (ch == 'h') {
-			ctl_usage(stdout, "check");
-			return CTL_EXIT_OK;
-		}
-		ctl_usage(stderr, "check");
-		return CTL_EXIT_ERR;
-	}
+	if ((ch = ctl_getopt(ctl, argc, argv, "", longopts)) != -1)
+		return ctl_optend("check", ch);
 	/* "bunrictl check FILE" reads as naturally as "check -c FILE". */
 	if (optind < argc)
 		ctl->conf = argv[optind++];

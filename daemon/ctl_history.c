@@ -14,19 +14,6 @@
 #include "ctlproto.h"
 #include "history.h"
 
-/* Only options, no words left: else say so.  0 fine. */
-static int
-no_more(const char *name, int argc, char **argv)
-{
-	if (optind < argc) {
-		fprintf(stderr, "bunrictl %s: unexpected argument \"%s\"\n",
-		    name, argv[optind]);
-		ctl_usage(stderr, name);
-		return -1;
-	}
-	return 0;
-}
-
 int
 ctl_apply(struct ctl *ctl, int argc, char **argv)
 {
@@ -44,18 +31,14 @@ ctl_apply(struct ctl *ctl, int argc, char **argv)
 		case 'C':
 			secs = optarg;
 			break;
-		case 'h':
-			ctl_usage(stdout, name);
-			return CTL_EXIT_OK;
 		default:
-			ctl_usage(stderr, name);
-			return CTL_EXIT_ERR;
+			return ctl_optend(name, ch);
 		}
 		/* FILE may come before the options too. */
 	}
 	if (optind < argc)
 		file = argv[optind++];
-	if (file == NULL || no_more(name, argc, argv) == -1) {
+	if (file == NULL || ctl_no_more(name, argc, argv) == -1) {
 		if (file == NULL)
 			ctl_usage(stderr, name);
 		return CTL_EXIT_ERR;
@@ -88,11 +71,9 @@ ctl_confirm(struct ctl *ctl, int argc, char **argv)
 	static const struct option longopts[] = { CTL_COMMON_LONGOPTS };
 	int ch;
 
-	while ((ch = ctl_getopt(ctl, argc, argv, "", longopts)) != -1) {
-		ctl_usage(ch == 'h' ? stdout : stderr, argv[0]);
-		return ch == 'h' ? CTL_EXIT_OK : CTL_EXIT_ERR;
-	}
-	if (no_more(argv[0], argc, argv) == -1)
+	if ((ch = ctl_getopt(ctl, argc, argv, "", longopts)) != -1)
+		return ctl_optend(argv[0], ch);
+	if (ctl_no_more(argv[0], argc, argv) == -1)
 		return CTL_EXIT_ERR;
 	return ctl_request(ctl, argv[0], CTLP_CONFIRM, NULL);
 }
@@ -149,15 +130,11 @@ ctl_allow(struct ctl *ctl, int argc, char **argv)
 		case 'r': v[5] = optarg; break;
 		case 'a': v[6] = optarg; break;
 		case 's': v[7] = optarg; break;
-		case 'h':
-			ctl_usage(stdout, name);
-			return CTL_EXIT_OK;
 		default:
-			ctl_usage(stderr, name);
-			return CTL_EXIT_ERR;
+			return ctl_optend(name, ch);
 		}
 	}
-	if (no_more(name, argc, argv) == -1)
+	if (ctl_no_more(name, argc, argv) == -1)
 		return CTL_EXIT_ERR;
 	for (i = 0; i < 6; i++) {
 		if (i == 3)
@@ -250,15 +227,12 @@ ctl_history(struct ctl *ctl, int argc, char **argv)
 				return CTL_EXIT_ERR;
 			}
 			break;
-		case 'h':
-			ctl_usage(stdout, name);
-			return CTL_EXIT_OK;
 		default:
-			ctl_usage(stderr, name);
-			return CTL_EXIT_ERR;
+			return ctl_optend(name, ch);
 		}
 	}
-	if (no_more(name, argc, argv) == -1 || (dir = state_dir(ctl, sd)) == NULL)
+	if (ctl_no_more(name, argc, argv) == -1 ||
+	    (dir = state_dir(ctl, sd)) == NULL)
 		return CTL_EXIT_ERR;
 	f = open_log(dir, name);
 	free(dir);
@@ -379,12 +353,8 @@ ctl_diff(struct ctl *ctl, int argc, char **argv)
 		case 'D':
 			sd = optarg;
 			break;
-		case 'h':
-			ctl_usage(stdout, name);
-			return CTL_EXIT_OK;
 		default:
-			ctl_usage(stderr, name);
-			return CTL_EXIT_ERR;
+			return ctl_optend(name, ch);
 		}
 	}
 	if (argc - optind != 2) {

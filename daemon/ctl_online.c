@@ -142,14 +142,8 @@ online(struct ctl *ctl, int argc, char **argv, enum ctlp_cmd cmd)
 	const char *name = argv[0], *arg = NULL;
 	int ch;
 
-	while ((ch = ctl_getopt(ctl, argc, argv, "", longopts)) != -1) {
-		if (ch == 'h') {
-			ctl_usage(stdout, name);
-			return CTL_EXIT_OK;
-		}
-		ctl_usage(stderr, name);
-		return CTL_EXIT_ERR;
-	}
+	if ((ch = ctl_getopt(ctl, argc, argv, "", longopts)) != -1)
+		return ctl_optend(name, ch);
 	if (ctlp_cmd_has_arg(cmd)) {
 		if (optind + 1 != argc) {
 			fprintf(stderr, "bunrictl %s: %s\n", name, optind == argc ?
@@ -158,12 +152,8 @@ online(struct ctl *ctl, int argc, char **argv, enum ctlp_cmd cmd)
 			return CTL_EXIT_ERR;
 		}
 		arg = argv[optind];
-	} else if (optind < argc) {
-		fprintf(stderr, "bunrictl %s: unexpected argument \"%s\"\n",
-		    name, argv[optind]);
-		ctl_usage(stderr, name);
+	} else if (ctl_no_more(name, argc, argv) == -1)
 		return CTL_EXIT_ERR;
-	}
 	return ctl_request(ctl, name, cmd, arg);
 }
 

@@ -80,20 +80,12 @@ ctl_show(struct ctl *ctl, int argc, char **argv)
 		case 'N':
 			nft = true;
 			break;
-		case 'h':
-			ctl_usage(stdout, "show");
-			return CTL_EXIT_OK;
 		default:
-			ctl_usage(stderr, "show");
-			return CTL_EXIT_ERR;
+			return ctl_optend("show", ch);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "bunrictl show: unexpected argument \"%s\"\n",
-		    argv[optind]);
-		ctl_usage(stderr, "show");
+	if (ctl_no_more("show", argc, argv) == -1)
 		return CTL_EXIT_ERR;
-	}
 	diags_init(&d);
 	/* Warnings go to stderr only, so stdout stays loadable by nft -f. */
 	if ((p = ctl_load_policy(ctl, now, true, &d)) == NULL)
