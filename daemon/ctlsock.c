@@ -290,7 +290,10 @@ lsn_ready(struct source *s, uint32_t events)
 	}
 }
 
-/* Once a second: idle clients go; every few seconds the counters are read. */
+/*
+ * Once a second: idle clients go.  The counters are not polled here:
+ * see struct ctl_hit.
+ */
 static void
 tick_ready(struct source *s, uint32_t events)
 {
@@ -309,8 +312,7 @@ tick_ready(struct source *s, uint32_t events)
 			    (int)cs->clients[i]->peer.pid);
 			client_free(cs->clients[i]);
 		}
-	if (++cs->ticks % CTLSOCK_POLL == 0)
-		(void)ctlsock_poll_counters(cs);
+	cs->ticks++;
 }
 
 /* Is something answering on this socket path (another bunrid)? */
@@ -456,8 +458,6 @@ ctlsock_open(struct ctlsock *cs, const char *path, struct loop *l,
 		loop_del(l, &cs->lsn);
 		goto fail;
 	}
-	/* A first read, so hits from now on have a time. */
-	(void)ctlsock_poll_counters(cs);
 	log_info("control socket %s", path);
 	return 0;
 fail:

@@ -22,16 +22,21 @@ struct allow;
 #define CTLSOCK_MAXCLIENTS	16
 /* Seconds a client has to send its request, and again to read the reply. */
 #define CTLSOCK_TIMEOUT		10
-/* Seconds between two reads of the flow counters (last-hit times). */
-#define CTLSOCK_POLL		5
 /* The group whose members (and root) may change things. */
 #define CTLSOCK_GROUP		"bunri"
 
-/* When a flow's counter was last seen to grow. */
+/*
+ * When a flow's counter was last seen to grow.  The counters are read
+ * only when a client asks (status, flows): reading all of them costs the
+ * kernel time quadratic in their number, far too much to do on a timer
+ * with 100,000 flows.  So a hit is known to lie between two requests:
+ * after `since` (the previous read, or the policy load) and by `last`.
+ */
 struct ctl_hit {
 	char		*name;		/* counter name, owned */
 	uint64_t	 packets, bytes;
-	time_t		 last;		/* 0: not seen to grow yet */
+	time_t		 last;		/* read that saw it grow; 0: never */
+	time_t		 since;		/* the read before that one */
 };
 
 /* Who is asking: the peer's credentials from SO_PEERCRED at accept. */
@@ -85,7 +90,7 @@ void	 ctlsock_close(struct ctlsock *);
  */
 enum ctlp_status ctlsock_run(struct ctlsock *, const struct ctlp_req *,
 	    const struct ctl_peer *, FILE *body);
-/* Read the counters now and note which grew since the last read. */
+/* Read the counters now and note which grew since the previous read. */
 int	 ctlsock_poll_counters(struct ctlsock *);
 void	 ctlsock_hits_free(struct ctlsock *);
 /*

@@ -108,18 +108,23 @@ ctlsock_poll_counters(struct ctlsock *cs)
 		nh[i].bytes = v[i].bytes;
 		old = hit_find(cs, nh[i].name);
 		/*
-		 * Grown, or reset by a reload and grown again, since the last
-		 * read: hit now (to the poll interval).  A counter never read
-		 * before only counts as hit if it appeared after the first read.
+		 * Grown, or reset by a reload and grown again, since the
+		 * previous read: hit between that read and now.  Before the
+		 * first read the counters started at 0 when the policy was
+		 * applied, so any packet is a hit since then.
 		 */
-		if (old == NULL)
-			nh[i].last = cs->polled != 0 && nh[i].packets > 0 ?
-			    now : 0;
-		else if (nh[i].packets > old->packets ||
-		    (nh[i].packets < old->packets && nh[i].packets > 0))
+		if (old == NULL) {
+			nh[i].last = nh[i].packets > 0 ? now : 0;
+			nh[i].since = cs->polled != 0 ? cs->polled :
+			    cs->enf->loaded;
+		} else if (nh[i].packets > old->packets ||
+		    (nh[i].packets < old->packets && nh[i].packets > 0)) {
 			nh[i].last = now;
-		else
+			nh[i].since = cs->polled;
+		} else {
 			nh[i].last = old->last;
+			nh[i].since = old->since;
+		}
 	}
 	nl_counters_free(v, n);
 	ctlsock_hits_free(cs);
@@ -154,8 +159,9 @@ print_zones(const struct enforce *e, FILE *out)
 }
 
 /*
- * One line per flow: counter values read from the kernel just now, the
- * last time bunrid saw the counter grow.
+ * One line per flow: counter values read from the kernel just now, and
+ * the last request at which bunrid saw the counter grow (the hit came
+ * after the request before it; see struct ctl_hit).
  */
 static void
 print_flows(struct ctlsock *cs, FILE *out, bool header)
@@ -163,7 +169,7 @@ print_flows(struct ctlsock *cs, FILE *out, bool header)
 	const struct enforce *e = cs->enf;
 	const struct ctl_hit *h;
 	const struct flow *f;
-	char name[256], t[32], age[32];
+	char name[256], t[32], t2[32], age[32];
 	time_t now = time(NULL);
 	bool counted = e->nl != NULL;
 	size_t i;
@@ -190,11 +196,13 @@ print_flows(struct ctlsock *cs, FILE *out, bool header)
 			    (e->nl == NULL ? "(monitor mode: no counters)" :
 			    "(no counter)") : "(counter missing in the kernel)");
 		else if (h->last != 0)
-			fprintf(out, " %12llu %14llu  %s (%s ago)\n",
+			fprintf(out, " %12llu %14llu  %s (%s ago; changed"
+			    " since %s)\n",
 			    (unsigned long long)h->packets,
 			    (unsigned long long)h->bytes,
 			    fmt_time(h->last, t, sizeof(t)),
-			    fmt_age(now - h->last, age, sizeof(age)));
+			    fmt_age(now - h->last, age, sizeof(age)),
+			    fmt_time(h->since, t2, sizeof(t2)));
 		else
 			fprintf(out, " %12llu %14llu  %s\n",
 			    (unsigned long long)h->packets,
@@ -203,8 +211,9 @@ print_flows(struct ctlsock *cs, FILE *out, bool header)
 	}
 	if (counted)
 		fprintf(out, "(counters of table inet %s since it was last"
-		    " replaced (start, reload, expiry); last hit to within"
-		    " %d s)\n", NFTC_TABLE, CTLSOCK_POLL);
+		    " replaced (start, reload, expiry); last hit: the request"
+		    " (status, flows) that saw the counter change since the"
+		    " previous one)\n", NFTC_TABLE);
 }
 
 static void
