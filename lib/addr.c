@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "hex.h"
 
 int
 addr_maxlen(int family)
@@ -189,18 +190,6 @@ addr_fmt(const struct addr *a, char *buf, size_t len)
 	return buf;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Exactly "xx:xx:xx:xx:xx:xx"; dashes or single digits are refused. */
 int
 mac_parse(const char *s, struct mac *out)
@@ -213,7 +202,7 @@ mac_parse(const char *s, struct mac *out)
 	for (i = 0; i < 6; i++) {
 		const char *p = s + i * 3;
 
-		if ((hi = hexval(p[0])) < 0 || (lo = hexval(p[1])) < 0)
+		if ((hi = hex_digit(p[0])) < 0 || (lo = hex_digit(p[1])) < 0)
 			return -1;
 		if (i < 5 && p[2] != ':')
 			return -1;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "chain.h"
+#include "hex.h"
 #include "json.h"
 
 #define KEY_LABEL	"bunri chain key"
@@ -76,45 +77,17 @@ mac_of(const struct chain *c, const char *body, size_t blen,
 	explicit_bzero(&h, sizeof(h));
 }
 
+/* The chain's own names for lib/hex.c, kept for its callers. */
 void
 chain_hex(const uint8_t *b, size_t n, char *out)
 {
-	static const char hx[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hx[b[i] >> 4];
-		out[2 * i + 1] = hx[b[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-static int
-nibble(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
+	hex_encode(b, n, out);
 }
 
 int
 chain_hex_parse(const char *s, size_t slen, uint8_t *out, size_t n)
 {
-	size_t i;
-	int hi, lo;
-
-	if (slen != 2 * n)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if ((hi = nibble(s[2 * i])) < 0 || (lo = nibble(s[2 * i + 1])) < 0)
-			return -1;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return 0;
+	return hex_decode(s, slen, out, n);
 }
 
 ssize_t

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "ctlproto.h"
+#include "hex.h"
 
 static bool
 plain(unsigned char c)
@@ -41,18 +42,6 @@ full:
 	return -1;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 ctlp_kv_get(const char *text, const char *key, char *out, size_t outlen)
 {
@@ -74,8 +63,8 @@ ctlp_kv_get(const char *text, const char *key, char *out, size_t outlen)
 				out[n++] = *w;
 				continue;
 			}
-			if (end - w < 3 || (hi = hexval(w[1])) == -1 ||
-			    (lo = hexval(w[2])) == -1 || (hi == 0 && lo < 0x20) ||
+			if (end - w < 3 || (hi = hex_digit(w[1])) == -1 ||
+			    (lo = hex_digit(w[2])) == -1 || (hi == 0 && lo < 0x20) ||
 			    (hi == 7 && lo == 15))
 				return -1;
 			out[n++] = (char)(hi << 4 | lo);

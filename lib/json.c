@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hex.h"
 #include "json.h"
 
 void
@@ -257,18 +258,6 @@ p_ws(struct jp *jp)
 		jp->p++;
 }
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* A string: raw, rawlen = its bytes between the quotes; plain: no escapes. */
 static int
 p_string(struct jp *jp, const unsigned char **raw, size_t *rawlen,
@@ -292,7 +281,7 @@ p_string(struct jp *jp, const unsigned char **raw, size_t *rawlen,
 				if (jp->e - jp->p < 5)
 					return -1;
 				for (i = 1; i <= 4; i++)
-					if (hexval(jp->p[i]) < 0)
+					if (hex_digit(jp->p[i]) < 0)
 						return -1;
 				jp->p += 5;
 			} else if (strchr("\"\\/bfnrt", *jp->p) != NULL &&
