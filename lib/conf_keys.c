@@ -113,7 +113,7 @@ pc_keys(struct pctx *c, const config_setting_t *g, const char *gpath,
 		if ((name = config_setting_name(m)) == NULL)
 			continue;
 		for (k = 0; k < nkeys; k++)
-			if (strcmp(name, keys[k]) == 0)
+			if (name[0] == keys[k][0] && strcmp(name, keys[k]) == 0)
 				break;
 		if (k < nkeys)
 			continue;

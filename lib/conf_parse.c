@@ -128,7 +128,7 @@ parse_admin(struct pctx *c, const config_setting_t *gw)
 			return;
 		for (k = 0; k < n; k++) {
 			e = config_setting_get_elem(from, (unsigned)k);
-			pc_path(epath, "%s[%d]", path, k);
+			pc_path_elem(epath, path, k, NULL);
 			if (pf_endpoint(c, e, epath,
 			    &g->admin_from[g->nadmin_from]) == 0)
 				g->nadmin_from++;
@@ -149,7 +149,7 @@ parse_admin(struct pctx *c, const config_setting_t *gw)
 			g->admin_ports[i] = pr[i].lo;
 		g->nadmin_ports = npr;
 		free(pr);
-	} else if (from != NULL && config_setting_get_member(adm,
+	} else if (from != NULL && pc_member(c, adm,
 	    "ports") == NULL) {
 		if ((g->admin_ports = pc_calloc(c, 1, sizeof(uint16_t))) == NULL)
 			return;
@@ -192,7 +192,7 @@ parse_spans(struct pctx *c, const config_setting_t *s, const char *path)
 		return;
 	for (i = 0; i < n; i++) {
 		e = config_setting_get_elem(s, (unsigned)i);
-		pc_path(epath, "%s[%d]", path, i);
+		pc_path_elem(epath, path, i, NULL);
 		if (!pc_type(c, e, epath, PT_GROUP))
 			continue;
 		pc_keys(c, e, epath, span_keys);

@@ -29,11 +29,23 @@ int	 conf_parse_expires(const char *, time_t *);
 /* Longest setting path in a message ("flows[12] (F-007).ports[3]"). */
 #define PC_PATHLEN	256
 
+/* Groups of up to this many settings have their members cached. */
+#define PC_MCACHE	16
+
 struct pctx {
 	struct policy	*p;
 	struct diags	*d;
 	const struct conf_text *t;
 	unsigned	 last_line;	/* for unwrapping 16-bit lines */
+	/*
+	 * The members of the group looked at last: a group is asked for
+	 * each of its settings in turn, and libconfig's own lookup compares
+	 * names through strchr, one character at a time.
+	 */
+	const config_setting_t *mg;
+	int		 mn;
+	const char	*mname[PC_MCACHE];
+	config_setting_t *mset[PC_MCACHE];
 };
 
 /* What a setting must be. */
@@ -83,6 +95,15 @@ void		*pc_calloc(struct pctx *, size_t, size_t);
 char		*pc_strdup(struct pctx *, const char *);
 char		*pc_path(char *buf, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
+/*
+ * The same without printf, for the paths built for every setting:
+ * "prefix[i]", or "prefix[i] (label)" when label is not NULL.
+ */
+char		*pc_path_elem(char *buf, const char *prefix, int i,
+		    const char *label);
+/* The member `name` of group g, or NULL (config_setting_get_member). */
+config_setting_t *pc_member(struct pctx *, const config_setting_t *g,
+		    const char *name);
 bool		 pc_iface_ok(const char *);
 /* List of interface names into a strv; -1 on error. */
 int		 pc_ifaces(struct pctx *, const config_setting_t *s,

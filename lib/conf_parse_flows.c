@@ -211,7 +211,7 @@ pf_ports(struct pctx *c, const config_setting_t *s, const char *path,
 	if ((*out = pc_calloc(c, (size_t)n, sizeof(**out))) == NULL)
 		return -1;
 	for (i = 0; i < n; i++) {
-		pc_path(epath, "%s[%d]", path, i);
+		pc_path_elem(epath, path, i, NULL);
 		if (port_elem(c, config_setting_get_elem(s, (unsigned)i), epath,
 		    ranges, &(*out)[*np]) == 0)
 			(*np)++;
@@ -318,7 +318,7 @@ parse_proto_ports(struct pctx *c, struct flow *f, const config_setting_t *g,
 	if (pc_enum(c, s, path, "a protocol", proto_names, 4, &k) == -1)
 		return -1;
 	f->proto = proto_vals[k];
-	s = config_setting_get_member(g, "ports");
+	s = pc_member(c, g, "ports");
 	if (f->proto == PROTO_ICMP || f->proto == PROTO_ICMPV6) {
 		if (s != NULL) {
 			pc_err(c, s, "%s.ports: %s has no ports; remove "
@@ -328,7 +328,7 @@ parse_proto_ports(struct pctx *c, struct flow *f, const config_setting_t *g,
 		return 0;
 	}
 	if ((s = pc_get(c, g, fpath, "ports", PT_SEQ, false, path)) == NULL) {
-		if (config_setting_get_member(g, "ports") == NULL)
+		if (pc_member(c, g, "ports") == NULL)
 			pc_err(c, g, "%s: missing required setting \"ports\" "
 			    "(%s flows list their destination ports)", fpath,
 			    proto_names[k]);
@@ -347,10 +347,10 @@ parse_flow(struct pctx *c, struct flow *f, const config_setting_t *g,
 	const char *v;
 	int k;
 
-	pc_path(fpath, "flows[%d]", i);
+	pc_path_elem(fpath, "flows", i, NULL);
 	if ((v = pc_str(c, g, fpath, "id", true, true, NULL)) != NULL) {
 		f->id = pc_strdup(c, v);
-		pc_path(fpath, "flows[%d] (%s)", i, v);
+		pc_path_elem(fpath, "flows", i, v);
 	}
 	pc_keys(c, g, fpath, flow_keys);
 	if ((s = pc_get(c, g, fpath, "from", PT_STRING, true, path)) != NULL) {
@@ -421,7 +421,7 @@ pf_flows(struct pctx *c, const config_setting_t *root)
 		return;
 	for (i = 0; i < n; i++) {
 		e = config_setting_get_elem(s, (unsigned)i);
-		pc_path(path, "flows[%d]", i);
+		pc_path_elem(path, "flows", i, NULL);
 		if (!pc_type(c, e, path, PT_GROUP))
 			continue;
 		f = &p->flows[p->nflows];

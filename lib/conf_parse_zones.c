@@ -112,7 +112,7 @@ parse_nets(struct pctx *c, struct zone *z, const config_setting_t *g,
 		return;
 	for (i = 0; i < n; i++) {
 		e = config_setting_get_elem(s, (unsigned)i);
-		pc_path(epath, "%s[%d]", path, i);
+		pc_path_elem(epath, path, i, NULL);
 		if (pc_type(c, e, epath, PT_STRING) &&
 		    parse_net(c, e, epath, &z->nets[z->nnets]) == 0)
 			z->nnets++;
@@ -140,7 +140,7 @@ parse_addrs(struct pctx *c, struct host *h, const config_setting_t *g,
 		return;
 	for (i = 0; i < n; i++) {
 		e = config_setting_get_elem(s, (unsigned)i);
-		pc_path(epath, "%s[%d]", path, i);
+		pc_path_elem(epath, path, i, NULL);
 		if (!pc_type(c, e, epath, PT_STRING))
 			continue;
 		v = config_setting_get_string(e);
@@ -182,7 +182,7 @@ parse_host(struct pctx *c, struct zone *z, struct host *h,
 			pc_err(c, s, "%s: \"%s\" is not a MAC address "
 			    "(expected xx:xx:xx:xx:xx:xx)", path, v);
 	} else if (kind_ok && z->kind == ZK_MYNUMBER &&
-	    config_setting_get_member(g, "mac") == NULL)
+	    pc_member(c, g, "mac") == NULL)
 		pc_err(c, g, "%s: missing required setting \"mac\" (a host of "
 		    "a mynumber zone is pinned by its MAC)", hpath);
 	pc_str(c, g, hpath, "description", false, false, NULL);
@@ -208,7 +208,7 @@ parse_hosts(struct pctx *c, struct zone *z, const config_setting_t *g,
 		z->hosts[i].zone = z;
 		z->hosts[i].index = (size_t)i;
 		e = config_setting_get_elem(s, (unsigned)i);
-		pc_path(hpath, "%s[%d]", path, i);
+		pc_path_elem(hpath, path, i, NULL);
 		z->hosts[i].loc = pc_loc(c, e);
 		if (pc_type(c, e, hpath, PT_GROUP))
 			parse_host(c, z, &z->hosts[i], e, hpath, kind_ok);
@@ -257,7 +257,7 @@ parse_zone(struct pctx *c, struct zone *z, const config_setting_t *g,
 		pc_ifaces(c, s, path, &z->ifaces, &z->nifaces);
 	}
 	parse_nets(c, z, g, zpath);
-	if ((s = config_setting_get_member(g, "attached")) != NULL)
+	if ((s = pc_member(c, g, "attached")) != NULL)
 		z->attached_loc = pc_loc(c, s);
 	pc_bool(c, g, zpath, "attached", true, &z->attached);
 	z->unknown = z->kind == ZK_MYNUMBER ? UH_BLOCK : UH_ALERT;
@@ -293,7 +293,7 @@ pz_zones(struct pctx *c, const config_setting_t *root)
 	for (i = 0; i < n; i++) {
 		p->zones[i].index = (size_t)i;
 		e = config_setting_get_elem(s, (unsigned)i);
-		pc_path(zpath, "zones[%d]", i);
+		pc_path_elem(zpath, "zones", i, NULL);
 		p->zones[i].loc = pc_loc(c, e);
 		if (pc_type(c, e, zpath, PT_GROUP))
 			parse_zone(c, &p->zones[i], e, zpath);

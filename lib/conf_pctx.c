@@ -68,6 +68,95 @@ pc_path(char *buf, const char *fmt, ...)
 	return buf;
 }
 
+/* Append n bytes of s at *off, cut at PC_PATHLEN - 1 like snprintf. */
+static void
+path_put(char *buf, size_t *off, const char *s, size_t n)
+{
+	if (*off + n > PC_PATHLEN - 1)
+		n = PC_PATHLEN - 1 - *off;
+	memmove(buf + *off, s, n);
+	*off += n;
+}
+
+char *
+pc_path_elem(char *buf, const char *prefix, int i, const char *label)
+{
+	char num[16], *q = num + sizeof(num);
+	unsigned u = i < 0 ? 0u - (unsigned)i : (unsigned)i;
+	size_t off = 0;
+
+	do
+		*--q = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (i < 0)
+		*--q = '-';
+	path_put(buf, &off, prefix, strlen(prefix));
+	path_put(buf, &off, "[", 1);
+	path_put(buf, &off, q, (size_t)(num + sizeof(num) - q));
+	path_put(buf, &off, "]", 1);
+	if (label != NULL) {
+		path_put(buf, &off, " (", 2);
+		path_put(buf, &off, label, strlen(label));
+		path_put(buf, &off, ")", 1);
+	}
+	buf[off] = '\0';
+	return buf;
+}
+
+/* gpath.name, or name at the top level. */
+static void
+path_member(char *buf, const char *gpath, const char *name)
+{
+	size_t off = 0;
+
+	if (gpath[0] != '\0') {
+		path_put(buf, &off, gpath, strlen(gpath));
+		path_put(buf, &off, ".", 1);
+	}
+	path_put(buf, &off, name, strlen(name));
+	buf[off] = '\0';
+}
+
+/*
+ * Setting names are [A-Za-z*][-A-Za-z0-9_*]* (libconfig's scanner), so
+ * plain strcmp finds what libconfig's path-aware compare would.
+ */
+config_setting_t *
+pc_member(struct pctx *c, const config_setting_t *g, const char *name)
+{
+	config_setting_t *m;
+	const char *mn;
+	int i, n;
+
+	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+		return NULL;
+	if (c->mg != g) {
+		n = config_setting_length(g);
+		if (n > PC_MCACHE) {
+			c->mg = NULL;
+			for (i = 0; i < n; i++) {
+				m = config_setting_get_elem(g, (unsigned)i);
+				if ((mn = config_setting_name(m)) != NULL &&
+				    strcmp(mn, name) == 0)
+					return m;
+			}
+			return NULL;
+		}
+		for (i = 0; i < n; i++) {
+			c->mset[i] = config_setting_get_elem(g, (unsigned)i);
+			c->mname[i] = config_setting_name(c->mset[i]);
+			if (c->mname[i] == NULL)
+				c->mname[i] = "";
+		}
+		c->mn = n;
+		c->mg = g;
+	}
+	for (i = 0; i < c->mn; i++)
+		if (c->mname[i][0] == name[0] && strcmp(c->mname[i], name) == 0)
+			return c->mset[i];
+	return NULL;
+}
+
 static const char *
 type_is(const config_setting_t *s)
 {
@@ -135,11 +224,8 @@ pc_get(struct pctx *c, const config_setting_t *g, const char *gpath,
 {
 	config_setting_t *m;
 
-	if (gpath[0] != '\0')
-		pc_path(path, "%s.%s", gpath, name);
-	else
-		pc_path(path, "%s", name);
-	if ((m = config_setting_get_member(g, name)) == NULL) {
+	path_member(path, gpath, name);
+	if ((m = pc_member(c, g, name)) == NULL) {
 		if (required && gpath[0] != '\0')
 			pc_err(c, g, "%s: missing required setting \"%s\"",
 			    gpath, name);
@@ -183,7 +269,7 @@ pc_uint(struct pctx *c, const config_setting_t *g, const char *gpath,
 	long long v;
 
 	*out = def;
-	if ((m = config_setting_get_member(g, name)) == NULL)
+	if ((m = pc_member(c, g, name)) == NULL)
 		return 0;
 	if ((m = pc_get(c, g, gpath, name, PT_INT, false, path)) == NULL)
 		return -1;
@@ -205,7 +291,7 @@ pc_bool(struct pctx *c, const config_setting_t *g, const char *gpath,
 	char path[PC_PATHLEN];
 
 	*out = def;
-	if ((m = config_setting_get_member(g, name)) == NULL)
+	if ((m = pc_member(c, g, name)) == NULL)
 		return 0;
 	if ((m = pc_get(c, g, gpath, name, PT_BOOL, false, path)) == NULL)
 		return -1;
@@ -251,7 +337,7 @@ pc_abspath(struct pctx *c, const config_setting_t *g, const char *gpath,
 	int rc = 0;
 
 	if ((v = pc_str(c, g, gpath, name, false, false, &m)) == NULL) {
-		if (m == NULL && config_setting_get_member(g, name) != NULL)
+		if (m == NULL && pc_member(c, g, name) != NULL)
 			rc = -1;
 		v = def;
 	} else if (v[0] != '/') {
@@ -297,7 +383,7 @@ pc_ifaces(struct pctx *c, const config_setting_t *s, const char *path,
 		return -1;
 	for (i = 0; i < len; i++) {
 		e = config_setting_get_elem(s, (unsigned)i);
-		pc_path(epath, "%s[%d]", path, i);
+		pc_path_elem(epath, path, i, NULL);
 		if (!pc_type(c, e, epath, PT_STRING)) {
 			rc = -1;
 			continue;
