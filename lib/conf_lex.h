@@ -22,6 +22,8 @@ enum lx_state {
 const char	*lex_at_include(const char *line, const char *end);
 /* Advance the state over one line [s, e), its '\n' included. */
 void		 lex_line(enum lx_state *, const char *s, const char *e);
+/* The same over any number of whole lines. */
+void		 lex_text(enum lx_state *, const char *s, const char *e);
 /*
  * Reject NUL bytes and invalid UTF-8: the first one found is reported as
  * FILE:LINE and -1 returned.

@@ -368,6 +368,41 @@ bad:
 }
 
 /*
+ * A file without the word @include anywhere: the loop in expand() below
+ * would append it line by line and replace nothing, so copy it at once.
+ */
+static int
+copy_plain(struct rd *r, size_t file, const char *buf, size_t len,
+    bool is_main)
+{
+	enum lx_state st = LX_CODE;
+	const char *p, *end = buf + len;
+	int lines = 0;
+
+	if (buf_append(r, buf, len) == -1)
+		return -1;
+	for (p = buf; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+		lines++;
+	r->t->nlines += lines;
+	if (is_main)
+		return 0;
+	if (len > 0 && end[-1] != '\n') {
+		if (buf_append(r, "\n", 1) == -1)
+			return -1;
+		r->t->nlines++;
+		lines++;
+	}
+	lex_text(&st, buf, end);
+	if (st != LX_CODE) {
+		diag_add(r->d, DIAG_ERROR, r->t->files[file], lines,
+		    "file ends inside a %s; close it before the end of an "
+		    "included file", st == LX_STRING ? "string" : "comment");
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Copy a file's lines into the combined text, replacing each @include
  * line by the included file.  Keeps going after an error to report more.
  */
@@ -381,6 +416,8 @@ expand(struct rd *r, size_t file, const char *buf, size_t len, bool is_main)
 
 	if (seg_add(r, file, 1) == -1)
 		return -1;
+	if (memmem(buf, len, "@include", 8) == NULL)
+		return copy_plain(r, file, buf, len, is_main);
 	for (; s < end; s = e, line++) {
 		if ((e = memchr(s, '\n', end - s)) != NULL)
 			e++;
