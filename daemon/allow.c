@@ -287,15 +287,9 @@ allow_init(struct allow *a, struct loop *l, struct enforce *e,
 	a->mon = m;
 	a->hist = h;
 	a->loop = l;
-	if ((a->timer.fd = timer_open_realtime()) == -1)
+	if (loop_add_timer(l, &a->timer, CLOCK_REALTIME, NULL, timer_ready,
+	    a) == -1)
 		return -1;
-	a->timer.ready = timer_ready;
-	a->timer.arg = a;
-	if (loop_add(l, &a->timer, EPOLLIN) == -1) {
-		close(a->timer.fd);
-		a->timer.fd = -1;
-		return -1;
-	}
 	e->amend = amend_hook;
 	e->amend_arg = a;
 	return 0;
@@ -308,11 +302,7 @@ allow_fini(struct allow *a)
 		ex_remove(a, a->n - 1);
 	if (a->enf != NULL && a->enf->amend_arg == a)
 		a->enf->amend = NULL;
-	if (a->timer.fd != -1) {
-		loop_del(a->loop, &a->timer);
-		close(a->timer.fd);
-		a->timer.fd = -1;
-	}
+	loop_close_source(a->loop, &a->timer);
 }
 
 /* ---- the request ---- */

@@ -88,29 +88,15 @@ clockcheck_start(struct clockcheck *c, struct monitor *m, struct loop *l)
 	c->loop = l;
 	c->timer.fd = -1;
 	check(c);
-	if ((c->timer.fd = timerfd_create(CLOCK_MONOTONIC,
-	    TFD_NONBLOCK | TFD_CLOEXEC)) == -1)
-		return -1;
 	memset(&its, 0, sizeof(its));
 	its.it_value.tv_sec = CLOCKCHECK_INTERVAL;
 	its.it_interval.tv_sec = CLOCKCHECK_INTERVAL;
-	c->timer.ready = timer_ready;
-	c->timer.arg = c;
-	if (timerfd_settime(c->timer.fd, 0, &its, NULL) == -1 ||
-	    loop_add(l, &c->timer, EPOLLIN) == -1) {
-		close(c->timer.fd);
-		c->timer.fd = -1;
-		return -1;
-	}
-	return 0;
+	return loop_add_timer(l, &c->timer, CLOCK_MONOTONIC, &its, timer_ready,
+	    c);
 }
 
 void
 clockcheck_stop(struct clockcheck *c)
 {
-	if (c->timer.fd == -1)
-		return;
-	loop_del(c->loop, &c->timer);
-	close(c->timer.fd);
-	c->timer.fd = -1;
+	loop_close_source(c->loop, &c->timer);
 }

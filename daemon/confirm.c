@@ -42,17 +42,8 @@ confirm_init(struct confirm *c, struct loop *l, struct enforce *e,
 	c->hist = h;
 	c->loop = l;
 	/* Monotonic and relative: "N seconds" must not be cut by a clock step. */
-	if ((c->timer.fd = timerfd_create(CLOCK_MONOTONIC,
-	    TFD_NONBLOCK | TFD_CLOEXEC)) == -1)
-		return -1;
-	c->timer.ready = timer_ready;
-	c->timer.arg = c;
-	if (loop_add(l, &c->timer, EPOLLIN) == -1) {
-		close(c->timer.fd);
-		c->timer.fd = -1;
-		return -1;
-	}
-	return 0;
+	return loop_add_timer(l, &c->timer, CLOCK_MONOTONIC, NULL, timer_ready,
+	    c);
 }
 
 static void
@@ -76,11 +67,7 @@ confirm_fini(struct confirm *c)
 		log_warnx("stopping with an unconfirmed policy in the kernel;"
 		    " a restart reads the policy file again");
 	forget(c);
-	if (c->timer.fd != -1) {
-		loop_del(c->loop, &c->timer);
-		close(c->timer.fd);
-		c->timer.fd = -1;
-	}
+	loop_close_source(c->loop, &c->timer);
 	if (c->enf != NULL && c->enf->path == c->path)
 		c->enf->path = NULL;
 	free(c->path);

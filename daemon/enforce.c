@@ -65,26 +65,14 @@ enforce_init(struct enforce *e, const char *path, struct loop *l)
 	e->path = path;
 	e->loop = l;
 	e->table_flags = TABLE_FLAGS;
-	if ((e->timer.fd = timer_open_realtime()) == -1)
-		return -1;
-	e->timer.ready = timer_ready;
-	e->timer.arg = e;
-	if (loop_add(l, &e->timer, EPOLLIN) == -1) {
-		close(e->timer.fd);
-		e->timer.fd = -1;
-		return -1;
-	}
-	return 0;
+	return loop_add_timer(l, &e->timer, CLOCK_REALTIME, NULL, timer_ready,
+	    e);
 }
 
 void
 enforce_fini(struct enforce *e)
 {
-	if (e->timer.fd != -1) {
-		loop_del(e->loop, &e->timer);
-		close(e->timer.fd);
-		e->timer.fd = -1;
-	}
+	loop_close_source(e->loop, &e->timer);
 	/* Closing the owner socket orphans the table; persist keeps it. */
 	nl_close(e->nl);
 	e->nl = NULL;

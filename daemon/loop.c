@@ -58,6 +58,16 @@ loop_del(struct loop *l, struct source *s)
 	return epoll_ctl(l->epfd, EPOLL_CTL_DEL, s->fd, NULL);
 }
 
+void
+loop_close_source(struct loop *l, struct source *s)
+{
+	if (s->fd == -1)
+		return;
+	loop_del(l, s);
+	close(s->fd);
+	s->fd = -1;
+}
+
 int
 loop_once(struct loop *l, int timeout_ms)
 {
@@ -122,9 +132,25 @@ sigfd_read(int fd)
 }
 
 int
-timer_open_realtime(void)
+loop_add_timer(struct loop *l, struct source *s, clockid_t clock,
+    const struct itimerspec *its, void (*ready)(struct source *, uint32_t),
+    void *arg)
 {
-	return timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK | TFD_CLOEXEC);
+	int saved;
+
+	s->ready = ready;
+	s->arg = arg;
+	if ((s->fd = timerfd_create(clock, TFD_NONBLOCK | TFD_CLOEXEC)) == -1)
+		return -1;
+	if ((its != NULL && timerfd_settime(s->fd, 0, its, NULL) == -1) ||
+	    loop_add(l, s, EPOLLIN) == -1) {
+		saved = errno;
+		close(s->fd);
+		s->fd = -1;
+		errno = saved;
+		return -1;
+	}
+	return 0;
 }
 
 int

@@ -54,24 +54,14 @@ wd_start(struct notify *n)
 	struct itimerspec its;
 	uint64_t half = n->wd_usec / 2;
 
-	if ((n->wd.fd = timerfd_create(CLOCK_MONOTONIC,
-	    TFD_NONBLOCK | TFD_CLOEXEC)) == -1)
-		return -1;
 	memset(&its, 0, sizeof(its));
 	its.it_interval.tv_sec = (time_t)(half / 1000000);
 	its.it_interval.tv_nsec = (long)(half % 1000000) * 1000;
 	if (its.it_interval.tv_sec == 0 && its.it_interval.tv_nsec == 0)
 		its.it_interval.tv_nsec = 1000;
 	its.it_value = its.it_interval;
-	n->wd.ready = wd_ready;
-	n->wd.arg = n;
-	if (timerfd_settime(n->wd.fd, 0, &its, NULL) == -1 ||
-	    loop_add(n->loop, &n->wd, EPOLLIN) == -1) {
-		close(n->wd.fd);
-		n->wd.fd = -1;
-		return -1;
-	}
-	return 0;
+	return loop_add_timer(n->loop, &n->wd, CLOCK_MONOTONIC, &its, wd_ready,
+	    n);
 }
 
 int
@@ -102,11 +92,7 @@ notify_init(struct notify *n, struct loop *l)
 void
 notify_fini(struct notify *n)
 {
-	if (n->wd.fd != -1) {
-		loop_del(n->loop, &n->wd);
-		close(n->wd.fd);
-		n->wd.fd = -1;
-	}
+	loop_close_source(n->loop, &n->wd);
 	if (n->fd != -1)
 		close(n->fd);
 	n->fd = -1;
