@@ -193,11 +193,9 @@ tick_open(struct monitor *m)
 }
 
 int
-monitor_start(struct monitor *m, struct policy *p, const bool *isolated,
+monitor_open(struct monitor *m, struct policy *p, const bool *isolated,
     struct loop *l)
 {
-	int n;
-
 	memset(m, 0, sizeof(*m));
 	m->loop = l;
 	m->pol = p;
@@ -214,25 +212,48 @@ monitor_start(struct monitor *m, struct policy *p, const bool *isolated,
 		log_warnx("detection engine: out of memory");
 		goto fail;
 	}
-	if ((n = capture_open(&m->cap, p, l, on_packet, m)) == -1) {
-		log_warnx("capture: out of memory");
-		goto fail;
-	}
-	if ((size_t)n < m->cap.nifs)
-		log_warnx("capturing on %d of %zu interfaces", n, m->cap.nifs);
 	if (tick_open(m) == -1) {
 		log_warn("monitor timer");
 		goto fail;
 	}
 	return 0;
 fail:
-	capture_close(&m->cap);
 	detect_free(m->det);
 	m->det = NULL;
 	evidence_fini(&m->ev);
 	alertlog_close(&m->al);
 	m->al_open = false;
 	return -1;
+}
+
+int
+monitor_capture(struct monitor *m)
+{
+	int n;
+
+	if (m->det == NULL)
+		return -1;
+	if ((n = capture_open(&m->cap, m->pol, m->loop, on_packet, m)) == -1) {
+		log_warnx("capture: out of memory");
+		capture_close(&m->cap);
+		return -1;
+	}
+	if ((size_t)n < m->cap.nifs)
+		log_warnx("capturing on %d of %zu interfaces", n, m->cap.nifs);
+	return 0;
+}
+
+int
+monitor_start(struct monitor *m, struct policy *p, const bool *isolated,
+    struct loop *l)
+{
+	if (monitor_open(m, p, isolated, l) == -1)
+		return -1;
+	if (monitor_capture(m) == -1) {
+		monitor_stop(m);
+		return -1;
+	}
+	return 0;
 }
 
 int

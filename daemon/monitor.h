@@ -48,6 +48,17 @@ struct monitor {
 int	 monitor_start(struct monitor *, struct policy *, const bool *isolated,
 	    struct loop *);
 /*
+ * monitor_start in two steps, so that bunrid can send READY=1 between
+ * them: opening the capture rings costs 15-25 ms per handle, and the
+ * policy is enforced without them.  monitor_open does all but the
+ * capture (the alert log is open: alerts of the start are written);
+ * monitor_capture opens the capture handles.  -1 after logging why
+ * (monitor_open: nothing left open; monitor_capture: no handle open).
+ */
+int	 monitor_open(struct monitor *, struct policy *, const bool *isolated,
+	    struct loop *);
+int	 monitor_capture(struct monitor *);
+/*
  * A new running policy: the old engine's flows end (their flow events,
  * with the old policy still valid), a new engine is built, the log takes
  * the new alerts settings, capture handles follow monitor.interfaces.
