@@ -240,16 +240,20 @@ main(int argc, char *argv[])
 	if (getenv("BUNRID_TABLE_FLAGS") != NULL)
 		d.enf.table_flags = (uint32_t)strtoul(getenv("BUNRID_TABLE_FLAGS"),
 		    NULL, 0);
-	/* Subscribed and the old table read before our first apply. */
+	/* The old table read before our first apply; events joined after it. */
 	if (p->gw.mode == MODE_ENFORCE && nlwatch_open(&d.nw, d.loop) == -1)
 		fatal("watching nftables");
 	if (enforce_start(&d.enf, p) == -1)
 		fatalx("%s: not applied; nothing was changed", d.conf);
 	/*
 	 * Capture stays root for now (privilege separation is to come); the
-	 * log is opened only once the policy is in force.
+	 * log is opened only once the policy is in force.  In enforce mode
+	 * the capture rings are opened just after READY=1 (they cost 15-25
+	 * ms each and the policy is in force without them); in monitor mode
+	 * monitoring is what READY=1 announces.
 	 */
-	if (monitor_start(&d.mon, d.enf.pol, d.enf.isolated, d.loop) == -1) {
+	if (monitor_open(&d.mon, d.enf.pol, d.enf.isolated, d.loop) == -1 ||
+	    (d.enf.nl == NULL && monitor_capture(&d.mon) == -1)) {
 		/* Without alerts a monitor is nothing; a firewall still is. */
 		if (d.enf.nl == NULL)
 			fatalx("monitor mode: monitoring could not start");
@@ -294,6 +298,13 @@ main(int argc, char *argv[])
 	    "enforcing; table inet bunri owned and persistent" :
 	    "enforcing; the kernel refuses owner,persist: others' changes"
 	    " are detected and undone, not prevented");
+	if (d.enf.nl != NULL) {
+		if (d.mon.det != NULL && monitor_capture(&d.mon) == -1)
+			log_warnx("capture could not start: no packets are"
+			    " monitored; the policy is enforced");
+		/* The read-back of our table, the reference against tampering. */
+		nlwatch_verify(&d.nw, d.enf.pol);
+	}
 
 	/* Detach only now, so a failed start is seen in the exit status. */
 	if (!d.foreground) {

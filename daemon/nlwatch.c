@@ -37,6 +37,7 @@
 #define BOOT_ID		"/proc/sys/kernel/random/boot_id"
 
 static void	 ev_ready(struct source *, uint32_t);
+static int	 getgen(struct nlwatch *, uint32_t *);
 
 static struct mnl_socket *
 sock_open(void)
@@ -55,7 +56,7 @@ sock_open(void)
 int
 nlwatch_open(struct nlwatch *w, struct loop *l)
 {
-	int grp = NFNLGRP_NFTABLES, sz = EV_RCVBUF;
+	int sz = EV_RCVBUF;
 
 	memset(w, 0, sizeof(*w));
 	w->loop = l;
@@ -63,15 +64,16 @@ nlwatch_open(struct nlwatch *w, struct loop *l)
 	if ((w->dumpsock = sock_open()) == NULL ||
 	    (w->evsock = sock_open()) == NULL)
 		goto fail;
-	if (mnl_socket_setsockopt(w->evsock, NETLINK_ADD_MEMBERSHIP, &grp,
-	    sizeof(grp)) == -1)
-		goto fail;
 	if (setsockopt(mnl_socket_get_fd(w->evsock), SOL_SOCKET,
 	    SO_RCVBUFFORCE, &sz, sizeof(sz)) == -1)
 		setsockopt(mnl_socket_get_fd(w->evsock), SOL_SOCKET, SO_RCVBUF,
 		    &sz, sizeof(sz));
-	/* Our table as it was left (by the last bunrid, or by others since). */
-	if (tablefp_dump(w->dumpsock, &w->before) == -1)
+	/*
+	 * Our table as it was left (by the last bunrid, or by others since),
+	 * and the generation it was read at.
+	 */
+	if (getgen(w, &w->gen_before) == -1 ||
+	    tablefp_dump(w->dumpsock, &w->before) == -1)
 		goto fail;
 	return 0;
 fail:
@@ -240,9 +242,8 @@ int
 nlwatch_start(struct nlwatch *w, struct enforce *e, const struct policy *p,
     nlwatch_tamper_fn fn, void *arg)
 {
-	char what[1024], msg[1200];
-	bool same_policy;
-	int same_boot;
+	int grp = NFNLGRP_NFTABLES;
+	uint32_t gen;
 
 	w->enf = e;
 	w->tamper = fn;
@@ -253,6 +254,47 @@ nlwatch_start(struct nlwatch *w, struct enforce *e, const struct policy *p,
 		log_warn("nlwatch");
 		return -1;
 	}
+	/* Join now: from here on, every commit is seen (ours by our port). */
+	if (mnl_socket_setsockopt(w->evsock, NETLINK_ADD_MEMBERSHIP, &grp,
+	    sizeof(grp)) == -1 || getgen(w, &gen) == -1) {
+		log_warn("watching nftables events");
+		return -1;
+	}
+	if (gen != w->gen_before + 1) {
+		/* Not only our commit: apply ours again, watched this time. */
+		log_info("nftables changed by another program during our first"
+		    " apply (generation %u, then %u); applying table inet %s"
+		    " again", w->gen_before, gen, NFTC_TABLE);
+		if (enforce_apply(e, time(NULL)) == -1)
+			log_warnx("applying table inet %s again failed",
+			    NFTC_TABLE);
+	} else
+		w->gen = gen;	/* ours alone; `want` is read in nlwatch_verify */
+	w->ev.ready = ev_ready;
+	w->ev.arg = w;
+	w->ev.fd = mnl_socket_get_fd(w->evsock);
+	if (loop_add(w->loop, &w->ev, EPOLLIN) == -1) {
+		log_warn("watching nftables events");
+		w->ev.fd = -1;
+		return -1;
+	}
+	w->started = true;
+	return 0;
+}
+
+/*
+ * Read back what our first apply left (the reference for later
+ * comparisons) and compare it with the table found at start.  Deferred
+ * by bunrid until after READY=1: the read-back of a large table is the
+ * longest step of a start, and the events are watched meanwhile.
+ */
+void
+nlwatch_verify(struct nlwatch *w, const struct policy *p)
+{
+	char what[1024], msg[1200];
+	bool same_policy;
+	int same_boot;
+
 	same_boot = state_load(w, p, &same_policy);
 	nlwatch_applied(w, p);
 	if (tablefp_diff(&w->want, &w->before, what, sizeof(what)) > 0) {
@@ -270,16 +312,6 @@ nlwatch_start(struct nlwatch *w, struct enforce *e, const struct policy *p,
 		}
 	}
 	tablefp_free(&w->before);
-	w->ev.ready = ev_ready;
-	w->ev.arg = w;
-	w->ev.fd = mnl_socket_get_fd(w->evsock);
-	if (loop_add(w->loop, &w->ev, EPOLLIN) == -1) {
-		log_warn("watching nftables events");
-		w->ev.fd = -1;
-		return -1;
-	}
-	w->started = true;
-	return 0;
 }
 
 /*

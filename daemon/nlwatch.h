@@ -37,6 +37,7 @@ struct nlwatch {
 	struct tablefp		 before;	/* found at start, before ours */
 	bool			 started;
 	uint32_t		 gen;		/* `want` verified at this generation */
+	uint32_t		 gen_before;	/* before our first apply */
 	char			*state_path;	/* state_dir/table.state */
 	nlwatch_tamper_fn	 tamper;
 	void			*arg;
@@ -57,19 +58,28 @@ struct nlwatch {
 };
 
 /*
- * Subscribe to the events and dump the table as found, before bunrid's
- * first apply (so that nothing between is missed).  -1 + errno.
+ * Dump the table as found and note the generation, before bunrid's first
+ * apply.  The events are joined only after that apply (nlwatch_start):
+ * listening to our own batch made the kernel build an event per element
+ * and counter, and us read them all back.  -1 + errno.
  */
 int	 nlwatch_open(struct nlwatch *, struct loop *);
 /*
- * After enforce_start(): compare what was found with what the policy
- * installed (reported through tamper when the table had been changed or
- * deleted while no bunrid ran; a changed policy file explains a
- * difference), remember the boot and policy in state_dir/table.state,
- * and watch from now on.  -1 after logging why.
+ * After enforce_start(): join the events and watch from now on.  If the generation moved by more than our one
+ * commit since nlwatch_open, another program committed in between,
+ * unwatched: our table is applied again (now watched).  -1 after
+ * logging why.
  */
 int	 nlwatch_start(struct nlwatch *, struct enforce *, const struct policy *,
 	    nlwatch_tamper_fn, void *arg);
+/*
+ * After nlwatch_start (bunrid: after READY=1): read back our table as the
+ * reference, compare it with what was found at start (reported through
+ * tamper when the table had been changed or deleted while no bunrid ran;
+ * a changed policy file explains a difference), remember the boot and
+ * policy in state_dir/table.state.
+ */
+void	 nlwatch_verify(struct nlwatch *, const struct policy *);
 /* Every apply of bunrid's own (enforce's applied hook; arg: the nlwatch): the new reference. */
 void	 nlwatch_applied(void *nlwatch, const struct policy *);
 void	 nlwatch_close(struct nlwatch *);
