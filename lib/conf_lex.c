@@ -104,6 +104,11 @@ static const unsigned char code_special[256] = {
 	['='] = 1, [':'] = 1,
 };
 
+/* And of a string. */
+static const unsigned char string_special[256] = {
+	['\n'] = 1, ['"'] = 1, ['\\'] = 1,
+};
+
 /*
  * lex_run over many lines at once, in one pass: the same states, with a
  * comment ending at its newline.  Counts lines in *line; with incl, stops
@@ -123,11 +128,11 @@ lex_scan(enum lx_state *st, struct nest *n, const char *s, const char *e,
 	while (s < e) {
 		switch (t) {
 		case LX_CODE:
-			ch = (unsigned char)*s;
-			if (!code_special[ch]) {
+			while (s < e && !code_special[(unsigned char)*s])
 				s++;
+			if (s == e)
 				break;
-			}
+			ch = (unsigned char)*s;
 			if (ch == '\n') {
 				s++;
 				ln++;
@@ -161,6 +166,10 @@ lex_scan(enum lx_state *st, struct nest *n, const char *s, const char *e,
 			s++;
 			break;
 		case LX_STRING:
+			while (s < e && !string_special[(unsigned char)*s])
+				s++;
+			if (s == e)
+				break;
 			if (*s == '\\' && s + 1 < e) {
 				if (s[1] == '\n')
 					ln++;
