@@ -26,6 +26,7 @@ struct rd {
 	int		 depth;		/* entries on stack */
 	size_t		 total;		/* bytes read, all files */
 	bool		 nomem;
+	char		*adopt;		/* the main file's buffer, if it may be kept */
 };
 
 static int	expand(struct rd *, size_t file, const char *buf, size_t len,
@@ -379,7 +380,13 @@ copy_plain(struct rd *r, size_t file, const char *buf, size_t len,
 	const char *p, *end = buf + len;
 	int lines = 0;
 
-	if (buf_append(r, buf, len) == -1)
+	if (r->adopt == buf && r->t->buf == NULL) {
+		/* The whole policy: keep the buffer rather than copy it. */
+		r->t->buf = r->adopt;
+		r->t->len = len;
+		r->t->cap = len + 1;
+		r->adopt = NULL;
+	} else if (buf_append(r, buf, len) == -1)
 		return -1;
 	for (p = buf; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
 		lines++;
@@ -528,7 +535,10 @@ conf_read_file(const char *path, struct conf_text *t, struct diags *d)
 	r.stack[0].dev = st.st_dev;
 	r.stack[0].ino = st.st_ino;
 	r.depth = 1;
+	r.adopt = buf;
 	rc = expand(&r, 0, buf, blen, true);
+	if (r.adopt == NULL)
+		buf = NULL;		/* now t->buf */
 out:
 	close(fd);
 	free(buf);
