@@ -104,13 +104,21 @@ pc_keys(struct pctx *c, const config_setting_t *g, const char *gpath,
 	const char *name, *sugg;
 	size_t nkeys, k;
 	int i, n;
+	bool cached;
 
 	for (nkeys = 0; keys[nkeys] != NULL; nkeys++)
 		;
-	n = config_setting_length(g);
+	cached = pc_group(c, g);
+	n = cached ? c->mn : config_setting_length(g);
 	for (i = 0; i < n; i++) {
-		m = config_setting_get_elem(g, (unsigned)i);
-		if ((name = config_setting_name(m)) == NULL)
+		if (cached) {
+			m = c->mset[i];
+			name = c->mname[i][0] != '\0' ? c->mname[i] : NULL;
+		} else {
+			m = config_setting_get_elem(g, (unsigned)i);
+			name = config_setting_name(m);
+		}
+		if (name == NULL)
 			continue;
 		for (k = 0; k < nkeys; k++)
 			if (name[0] == keys[k][0] && strcmp(name, keys[k]) == 0)

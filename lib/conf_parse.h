@@ -101,6 +101,11 @@ char		*pc_path(char *buf, const char *fmt, ...)
  */
 char		*pc_path_elem(char *buf, const char *prefix, int i,
 		    const char *label);
+/*
+ * Cache the members of group g in c->mname/mset/mn (unnamed: ""); false when
+ * it has more than PC_MCACHE.
+ */
+bool		 pc_group(struct pctx *, const config_setting_t *g);
 /* The member `name` of group g, or NULL (config_setting_get_member). */
 config_setting_t *pc_member(struct pctx *, const config_setting_t *g,
 		    const char *name);

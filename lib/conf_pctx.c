@@ -121,6 +121,28 @@ path_member(char *buf, const char *gpath, const char *name)
  * Setting names are [A-Za-z*][-A-Za-z0-9_*]* (libconfig's scanner), so
  * plain strcmp finds what libconfig's path-aware compare would.
  */
+bool
+pc_group(struct pctx *c, const config_setting_t *g)
+{
+	int i, n;
+
+	if (c->mg == g)
+		return true;
+	if ((n = config_setting_length(g)) > PC_MCACHE) {
+		c->mg = NULL;
+		return false;
+	}
+	for (i = 0; i < n; i++) {
+		c->mset[i] = config_setting_get_elem(g, (unsigned)i);
+		c->mname[i] = config_setting_name(c->mset[i]);
+		if (c->mname[i] == NULL)
+			c->mname[i] = "";
+	}
+	c->mn = n;
+	c->mg = g;
+	return true;
+}
+
 config_setting_t *
 pc_member(struct pctx *c, const config_setting_t *g, const char *name)
 {
@@ -130,26 +152,15 @@ pc_member(struct pctx *c, const config_setting_t *g, const char *name)
 
 	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
 		return NULL;
-	if (c->mg != g) {
+	if (!pc_group(c, g)) {
 		n = config_setting_length(g);
-		if (n > PC_MCACHE) {
-			c->mg = NULL;
-			for (i = 0; i < n; i++) {
-				m = config_setting_get_elem(g, (unsigned)i);
-				if ((mn = config_setting_name(m)) != NULL &&
-				    strcmp(mn, name) == 0)
-					return m;
-			}
-			return NULL;
-		}
 		for (i = 0; i < n; i++) {
-			c->mset[i] = config_setting_get_elem(g, (unsigned)i);
-			c->mname[i] = config_setting_name(c->mset[i]);
-			if (c->mname[i] == NULL)
-				c->mname[i] = "";
+			m = config_setting_get_elem(g, (unsigned)i);
+			if ((mn = config_setting_name(m)) != NULL &&
+			    strcmp(mn, name) == 0)
+				return m;
 		}
-		c->mn = n;
-		c->mg = g;
+		return NULL;
 	}
 	for (i = 0; i < c->mn; i++)
 		if (c->mname[i][0] == name[0] && strcmp(c->mname[i], name) == 0)
