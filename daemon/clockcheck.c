@@ -37,8 +37,6 @@ clockcheck_unsynced(char *why, size_t len)
 static void
 check(struct clockcheck *c)
 {
-	struct monitor *m = c->mon;
-	struct alert_rec r;
 	char why[512];
 	int rc;
 
@@ -54,17 +52,7 @@ check(struct clockcheck *c)
 	}
 	c->unsynced = true;
 	log_warnx("clock-unsynchronized: %s", why);
-	if (m == NULL || !m->al_open || m->pol == NULL)
-		return;
-	memset(&r, 0, sizeof(r));
-	r.kind = EV_ALERT;
-	gettimeofday(&r.ts, NULL);
-	r.host = m->pol->gw.name;
-	r.sid = SIG_CLOCK;
-	r.signature = "system clock not synchronized";
-	r.detail = why;
-	m->own_alerts[SIG_CLOCK]++;
-	(void)alertlog_write(&m->al, &r);
+	monitor_alert(c->mon, SIG_CLOCK, "system clock not synchronized", why);
 }
 
 static void

@@ -130,25 +130,6 @@ clean(char *s)
 			*s = '?';
 }
 
-static void
-alert(struct history *h, const char *what, const char *detail)
-{
-	struct monitor *m = h->mon;
-	struct alert_rec r;
-
-	if (m == NULL || !m->al_open || m->pol == NULL)
-		return;
-	memset(&r, 0, sizeof(r));
-	r.kind = EV_ALERT;
-	gettimeofday(&r.ts, NULL);
-	r.host = m->pol->gw.name;
-	r.sid = SIG_POLICY_CHANGE;
-	r.signature = what;
-	r.detail = detail;
-	m->own_alerts[SIG_POLICY_CHANGE]++;
-	(void)alertlog_write(&m->al, &r);
-}
-
 void
 history_event(struct history *h, const char *action, const uint8_t *sha,
     const char *result, const char *what, bool al)
@@ -167,7 +148,8 @@ history_event(struct history *h, const char *action, const uint8_t *sha,
 	if (al) {
 		snprintf(detail, sizeof(detail), "%s by %s; result %s; sha256 %s",
 		    action, who, result, hex);
-		alert(h, what != NULL ? what : action, detail);
+		monitor_alert(h->mon, SIG_POLICY_CHANGE, what != NULL ? what :
+		    action, detail);
 	}
 	if (h->dir == NULL)
 		return;

@@ -57,18 +57,18 @@ on_packet(const struct capture_if *ci, const struct timeval *ts,
 		    data, caplen, wirelen);
 }
 
-/* An alert of the daemon's own (no packet behind it): sid 9, 10. */
-static void
-own_alert(struct monitor *m, enum sig sid, const char *iface,
-    const char *signature, const char *detail)
+void
+monitor_alert(struct monitor *m, enum sig sid, const char *signature,
+    const char *detail)
 {
 	struct alert_rec r;
 
+	if (m == NULL || !m->al_open || m->pol == NULL)
+		return;
 	memset(&r, 0, sizeof(r));
 	r.kind = EV_ALERT;
 	gettimeofday(&r.ts, NULL);
 	r.host = m->pol->gw.name;
-	r.in_iface = iface;
 	r.sid = sid;
 	r.signature = signature;
 	r.detail = detail;
@@ -319,7 +319,7 @@ monitor_policy_event(struct monitor *m, const char *what, const char *path,
 		    " zones, %zu flows; uid %u", hex,
 		    p->gw.mode == MODE_MONITOR ? "monitor" : "enforce",
 		    p->nzones, p->nflows, (unsigned)getuid());
-	own_alert(m, SIG_POLICY_CHANGE, NULL, sig, detail);
+	monitor_alert(m, SIG_POLICY_CHANGE, sig, detail);
 }
 
 void

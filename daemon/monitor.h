@@ -70,6 +70,12 @@ int	 monitor_policy(struct monitor *, struct policy *, const bool *isolated);
  */
 void	 monitor_policy_event(struct monitor *, const char *what,
 	    const char *path, const struct policy *, const char *why);
+/*
+ * An alert of the daemon's own, no packet behind it (sid 8, 9), counted
+ * in own_alerts.  Nothing when m is NULL or has no open log yet.
+ */
+void	 monitor_alert(struct monitor *, enum sig, const char *signature,
+	    const char *detail);
 /* SIGHUP: reopen alerts.file (logrotate moved it). */
 void	 monitor_reopen(struct monitor *);
 /* Stop: flows end, a last stats checkpoint, the log is synced and closed. */
