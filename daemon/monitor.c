@@ -178,18 +178,8 @@ tick_open(struct monitor *m)
 
 	memset(&it, 0, sizeof(it));
 	it.it_value.tv_sec = it.it_interval.tv_sec = 1;
-	if ((m->tick.fd = timerfd_create(CLOCK_MONOTONIC,
-	    TFD_NONBLOCK | TFD_CLOEXEC)) == -1)
-		return -1;
-	m->tick.ready = tick_ready;
-	m->tick.arg = m;
-	if (timerfd_settime(m->tick.fd, 0, &it, NULL) == -1 ||
-	    loop_add(m->loop, &m->tick, EPOLLIN) == -1) {
-		close(m->tick.fd);
-		m->tick.fd = -1;
-		return -1;
-	}
-	return 0;
+	return loop_add_timer(m->loop, &m->tick, CLOCK_MONOTONIC, &it,
+	    tick_ready, m);
 }
 
 int
@@ -332,11 +322,7 @@ monitor_reopen(struct monitor *m)
 void
 monitor_stop(struct monitor *m)
 {
-	if (m->tick.fd != -1) {
-		loop_del(m->loop, &m->tick);
-		close(m->tick.fd);
-		m->tick.fd = -1;
-	}
+	loop_close_source(m->loop, &m->tick);
 	if (m->det != NULL) {
 		(void)capture_poll_stats(&m->cap);
 		(void)detect_finish(m->det);
