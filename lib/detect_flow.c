@@ -66,25 +66,7 @@ detect_flow_end(const struct flow_entry *e, enum flow_end why, void *arg)
 	struct detect *d = arg;
 	struct alert_rec r;
 	struct timeval ts;
-	struct flowkey rk;
-	struct fcache *c;
 
-	/* Forget the entry in the cache, in both directions. */
-	c = &d->fc[detect_fcache_slot(&e->key)];
-	if (c[0].e == e)
-		c[0].e = NULL;
-	if (c[1].e == e)
-		c[1].e = NULL;
-	rk = e->key;
-	memcpy(rk.src, e->key.dst, sizeof(rk.src));
-	memcpy(rk.dst, e->key.src, sizeof(rk.dst));
-	rk.sport = e->key.dport;
-	rk.dport = e->key.sport;
-	c = &d->fc[detect_fcache_slot(&rk)];
-	if (c[0].e == e)
-		c[0].e = NULL;
-	if (c[1].e == e)
-		c[1].e = NULL;
 	if (!(e->flags & FF_FLAGGED))
 		return;
 	us_tv(e->last_seen, &ts);

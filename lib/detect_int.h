@@ -19,20 +19,6 @@
 /* Remembered (MAC, zone, address, signature) hashes: "once per MAC". */
 #define SEEN_SLOTS	16384
 
-/*
- * A direct-mapped cache in front of the flow table: most packets belong
- * to a flow seen a moment ago, and this skips the table's keyed hash.  A
- * slot is cleared when its entry leaves the table (detect_flow_end), so
- * a pointer here is always live.  Collisions only cost a table lookup.
- */
-#define FCACHE_SETS	4096	/* of two ways: FCACHE_SETS * 2 slots */
-
-struct fcache {
-	struct flowkey	 k;
-	struct flow_entry *e;
-	bool		 reply;
-};
-
 struct ratelimit {
 	int64_t		 sec;		/* packet second of the window */
 	unsigned	 n;		/* alerts in it */
@@ -52,8 +38,6 @@ struct detect {
 	/* the iface -> zone lookup of the previous packet */
 	const char	*if_name;
 	const struct zone *if_zone;
-
-	struct fcache	*fc;		/* FCACHE_SETS * 2, way 0 most recent */
 
 	uint64_t	*seen;		/* SEEN_SLOTS hashes, 0 = free */
 	size_t		 nseen;
@@ -80,9 +64,6 @@ void	 detect_emit(struct detect *, struct alert_rec *);
 void	 detect_rec_init(const struct detect *, struct alert_rec *,
 	    enum event_kind, const struct timeval *, const char *iface);
 const char *detect_zone_name(const struct policy *, uint8_t idx);
-
-/* Index of way 0 of the key's set; way 1 follows it. */
-size_t	 detect_fcache_slot(const struct flowkey *);
 
 /* detect_l2.c */
 bool	 detect_seen(struct detect *, const struct mac *, const struct zone *,

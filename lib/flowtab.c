@@ -2,6 +2,7 @@
 #include <sys/socket.h>
 
 #include <sodium.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,13 +28,16 @@ struct flowtab {
 	uint32_t	 oldest;	/* LRU head: least recently seen */
 	uint32_t	 newest;
 	uint64_t	 timeout;
-	uint8_t		 hkey[crypto_shorthash_KEYBYTES];
+	uint64_t	 k0, k1;	/* the index hash's key */
 	uint64_t	 inserts, evictions, expirations;
 };
 
 /* The table's own promise (flowtab.h): keys compare as 40 plain bytes. */
 _Static_assert(sizeof(struct flowkey) == 40, "flowkey has hidden padding");
 _Static_assert(sizeof(struct flow_entry) <= 112, "flow_entry grew");
+/* What a packet of a known flow touches stays in the first 88 bytes. */
+_Static_assert(offsetof(struct flow_entry, lnext_) + 4 <= 88,
+    "flow_entry's hot fields moved");
 
 static uint64_t
 le64(const unsigned char b[8])
@@ -55,27 +59,87 @@ endpoint_lt(const uint8_t *a, uint16_t ap, const uint8_t *b, uint16_t bp)
 }
 
 /*
- * The same bucket for both directions: hash the tuple with the smaller
- * endpoint first, so a lookup costs one chain walk.
+ * The index hash: SipHash-1-3 (as Rust's HashMap) over the five words of
+ * the key with the smaller endpoint first, so both directions share a
+ * bucket and a lookup costs one chain walk.  Keyed so that crafted
+ * addresses cannot pile flows into one bucket; inline and with fewer
+ * rounds than crypto_shorthash (SipHash-2-4) because it runs for every
+ * packet.  Bucket placement only: flow_id does not depend on it.
  */
+#define ROTL(x, b)	(uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+#define SIPROUND do {							\
+	v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0; v0 = ROTL(v0, 32);	\
+	v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2;				\
+	v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0;				\
+	v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32);	\
+} while (0)
+
+static uint64_t
+rd64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+uint32_t
+flowtab_hash(const struct flowtab *ft, const struct flowkey *k)
+{
+	const uint8_t *a = k->src, *b = k->dst;
+	uint16_t ap = k->sport, bp = k->dport;
+	uint64_t m[5], v0, v1, v2, v3;
+	int i;
+
+	if (endpoint_lt(b, bp, a, ap)) {
+		a = k->dst;
+		b = k->src;
+		ap = k->dport;
+		bp = k->sport;
+	}
+	m[0] = rd64(a);
+	m[1] = rd64(a + 8);
+	m[2] = rd64(b);
+	m[3] = rd64(b + 8);
+	m[4] = (uint64_t)ap | (uint64_t)bp << 16 | (uint64_t)k->family << 32 |
+	    (uint64_t)k->proto << 40 | (uint64_t)40 << 56;
+	v0 = ft->k0 ^ 0x736f6d6570736575ULL;
+	v1 = ft->k1 ^ 0x646f72616e646f6dULL;
+	v2 = ft->k0 ^ 0x6c7967656e657261ULL;
+	v3 = ft->k1 ^ 0x7465646279746573ULL;
+	for (i = 0; i < 5; i++) {
+		v3 ^= m[i];
+		SIPROUND;
+		v0 ^= m[i];
+	}
+	v2 ^= 0xff;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	return (uint32_t)(v0 ^ v1 ^ v2 ^ v3);
+}
+
 static uint32_t
 bucket_of(const struct flowtab *ft, const struct flowkey *k)
 {
-	struct flowkey c;
-	unsigned char h[crypto_shorthash_BYTES];
+	return flowtab_hash(ft, k) & ft->mask;
+}
 
-	if (endpoint_lt(k->dst, k->dport, k->src, k->sport)) {
-		memcpy(c.src, k->dst, 16);
-		memcpy(c.dst, k->src, 16);
-		c.sport = k->dport;
-		c.dport = k->sport;
-		c.family = k->family;
-		c.proto = k->proto;
-		c.pad[0] = c.pad[1] = 0;
-		k = &c;
+void
+flowtab_prefetch(const struct flowtab *ft, uint32_t hash)
+{
+	__builtin_prefetch(&ft->bucket[hash & ft->mask]);
+}
+
+void
+flowtab_prefetch_entry(const struct flowtab *ft, uint32_t hash)
+{
+	uint32_t i = ft->bucket[hash & ft->mask];
+
+	if (i != NIL) {
+		__builtin_prefetch(&ft->ent[i]);
+		__builtin_prefetch((const char *)&ft->ent[i] + 64);
 	}
-	crypto_shorthash(h, (const unsigned char *)k, sizeof(*k), ft->hkey);
-	return (uint32_t)le64(h) & ft->mask;
 }
 
 /*
@@ -139,7 +203,8 @@ flowtab_set_hash_key(struct flowtab *ft, const uint8_t key[16])
 {
 	if (ft->count != 0)
 		return -1;
-	memcpy(ft->hkey, key, sizeof(ft->hkey));
+	ft->k0 = rd64(key);
+	ft->k1 = rd64(key + 8);
 	return 0;
 }
 
@@ -163,23 +228,43 @@ flowkey_set(struct flowkey *k, const struct addr *src, const struct addr *dst,
 	return 0;
 }
 
+/* 40 bytes as five words: no call into libc for every packet. */
+static bool
+key_eq(const struct flowkey *a, const struct flowkey *b)
+{
+	const uint8_t *p = (const uint8_t *)a, *q = (const uint8_t *)b;
+
+	return ((rd64(p) ^ rd64(q)) | (rd64(p + 8) ^ rd64(q + 8)) |
+	    (rd64(p + 16) ^ rd64(q + 16)) | (rd64(p + 24) ^ rd64(q + 24)) |
+	    (rd64(p + 32) ^ rd64(q + 32))) == 0;
+}
+
 static bool
 key_is_reverse(const struct flowkey *e, const struct flowkey *k)
 {
 	return e->family == k->family && e->proto == k->proto &&
 	    e->sport == k->dport && e->dport == k->sport &&
-	    memcmp(e->src, k->dst, 16) == 0 && memcmp(e->dst, k->src, 16) == 0;
+	    ((rd64(e->src) ^ rd64(k->dst)) | (rd64(e->src + 8) ^
+	    rd64(k->dst + 8)) | (rd64(e->dst) ^ rd64(k->src)) |
+	    (rd64(e->dst + 8) ^ rd64(k->src + 8))) == 0;
 }
 
 struct flow_entry *
 flowtab_lookup(struct flowtab *ft, const struct flowkey *k, bool *reply)
 {
+	return flowtab_lookup_h(ft, k, flowtab_hash(ft, k), reply);
+}
+
+struct flow_entry *
+flowtab_lookup_h(struct flowtab *ft, const struct flowkey *k, uint32_t hash,
+    bool *reply)
+{
 	uint32_t i;
 	struct flow_entry *e;
 
-	for (i = ft->bucket[bucket_of(ft, k)]; i != NIL; i = e->hnext_) {
+	for (i = ft->bucket[hash & ft->mask]; i != NIL; i = e->hnext_) {
 		e = &ft->ent[i];
-		if (memcmp(&e->key, k, sizeof(*k)) == 0) {
+		if (key_eq(&e->key, k)) {
 			if (reply != NULL)
 				*reply = false;
 			return e;
@@ -245,6 +330,13 @@ struct flow_entry *
 flowtab_insert(struct flowtab *ft, const struct flowkey *k, uint64_t now,
     flowtab_end_fn *end, void *arg)
 {
+	return flowtab_insert_h(ft, k, flowtab_hash(ft, k), now, end, arg);
+}
+
+struct flow_entry *
+flowtab_insert_h(struct flowtab *ft, const struct flowkey *k, uint32_t hash,
+    uint64_t now, flowtab_end_fn *end, void *arg)
+{
 	struct flow_entry *e;
 	uint32_t idx, b;
 
@@ -273,7 +365,7 @@ flowtab_insert(struct flowtab *ft, const struct flowkey *k, uint64_t now,
 	e->key = *k;
 	e->first_seen = e->last_seen = now;
 	e->flow_id = flow_id_of(k, now);
-	b = bucket_of(ft, k);
+	b = hash & ft->mask;
 	e->hnext_ = ft->bucket[b];
 	ft->bucket[b] = idx;
 	lru_append(ft, e, idx);
@@ -295,13 +387,19 @@ flowtab_touch(struct flowtab *ft, struct flow_entry *e, bool reply,
 		e->pkts_fwd++;
 		e->bytes_fwd += len;
 	}
-	/* Interfaces are captured apart: time may step back a little. */
-	if (now > e->last_seen)
-		e->last_seen = now;
-	if (ft->newest != idx) {
+	/*
+	 * Interfaces are captured apart: time may step back a little.  The
+	 * entry moves to the newest end at its first packet of a later
+	 * second only, so most packets write nothing but the entry; the
+	 * list stays ordered by the second of last_seen (flowtab.h).
+	 */
+	if (now <= e->last_seen)
+		return;
+	if (now / 1000000 != e->last_seen / 1000000 && ft->newest != idx) {
 		lru_unlink(ft, e);
 		lru_append(ft, e, idx);
 	}
+	e->last_seen = now;
 }
 
 size_t
@@ -312,8 +410,10 @@ flowtab_expire(struct flowtab *ft, uint64_t now, flowtab_end_fn *end,
 	size_t n = 0;
 
 	/*
-	 * The LRU order is the order of last_seen up to small steps back in
-	 * packet time, so the walk stops at the first flow still active.
+	 * The LRU order is the order of last_seen's second (up to small
+	 * steps back in packet time), so the walk stops at the first flow
+	 * still active.  A flow behind it in the same second may be idle
+	 * already: it ends at most one second late, at the next call.
 	 */
 	while (ft->oldest != NIL && is_idle(ft, e = &ft->ent[ft->oldest], now)) {
 		if (end != NULL)

@@ -32,33 +32,35 @@ struct flowkey {
 /*
  * One tracked flow.  The table owns it; a pointer stays valid until the
  * entry leaves the table (flowtab_remove, expiry, eviction by a later
- * flowtab_insert, flush, flowtab_free).  Fields from verdict on belong to
- * the detector: the table zeroes them on insert and never reads them.
+ * flowtab_insert, flush, flowtab_free).  The detector's fields (flags,
+ * verdict, reason, zones, policy_flow, evidence_left): the table zeroes
+ * them on insert and never reads them.  The order of the fields is for
+ * the cache: a packet of a known flow touches only the first 88 bytes.
  */
 struct flow_entry {
+	/* what every packet reads or writes first: key, chain, counters */
 	struct flowkey	 key;
-	uint64_t	 first_seen;	/* us, packet time */
-	uint64_t	 last_seen;
-	uint64_t	 flow_id;	/* 1 .. 2^63-1, from key and first_seen */
+	uint32_t	 hnext_;	/* the table's: do not touch */
+	uint8_t		 flags;		/* detector's */
+	uint8_t		 verdict;	/* detector's */
+	uint8_t		 reason;	/* detector's */
+	uint8_t		 src_zone;	/* detector's */
+	uint64_t	 last_seen;	/* us, packet time */
 	uint64_t	 bytes_fwd;	/* key.src -> key.dst */
 	uint64_t	 bytes_rev;
 	uint32_t	 pkts_fwd;
 	uint32_t	 pkts_rev;
+	uint32_t	 lprev_;	/* the table's: do not touch */
+	uint32_t	 lnext_;
 
-	/* detector's area */
+	uint64_t	 first_seen;	/* us, packet time */
+	uint64_t	 flow_id;	/* 1 .. 2^63-1, from key and first_seen */
+
+	/* detector's area (with flags .. src_zone above) */
 	uint32_t	 policy_flow;	/* index of the allowing or nearest flow */
 	uint16_t	 evidence_left;	/* packets still to hand to evidence */
-	uint8_t		 verdict;
-	uint8_t		 reason;
-	uint8_t		 flags;
-	uint8_t		 src_zone;
 	uint8_t		 dst_zone;
-
-	/* the table's links (indices into its array); do not touch */
 	uint8_t		 pad_;
-	uint32_t	 hnext_;
-	uint32_t	 lprev_;
-	uint32_t	 lnext_;
 };
 
 /* Why a flow left the table, for the end callback. */
@@ -119,6 +121,22 @@ struct flow_entry *flowtab_lookup(struct flowtab *, const struct flowkey *k,
 		    bool *reply);
 
 /*
+ * The index hash of k, the same for both directions (keyed as set by
+ * flowtab_set_hash_key).  A caller that has it saves hashing twice:
+ * flowtab_lookup_h and flowtab_insert_h take it instead of hashing again,
+ * and flowtab_prefetch brings the key's bucket toward the CPU ahead of
+ * time (a hint: it changes nothing).
+ */
+uint32_t	 flowtab_hash(const struct flowtab *, const struct flowkey *k);
+struct flow_entry *flowtab_lookup_h(struct flowtab *, const struct flowkey *k,
+		    uint32_t hash, bool *reply);
+struct flow_entry *flowtab_insert_h(struct flowtab *, const struct flowkey *k,
+		    uint32_t hash, uint64_t now, flowtab_end_fn *end, void *arg);
+void		 flowtab_prefetch(const struct flowtab *, uint32_t hash);
+/* Then, once the bucket is in: its first entry toward the CPU. */
+void		 flowtab_prefetch_entry(const struct flowtab *, uint32_t hash);
+
+/*
  * Insert k (not already present: look it up first) seen first at now.
  * When the table is full the least recently seen flow makes room: ended as
  * FLOW_END_TIMEOUT if idle past the timeout, else FLOW_END_EVICTED, with
@@ -128,7 +146,15 @@ struct flow_entry *flowtab_lookup(struct flowtab *, const struct flowkey *k,
 struct flow_entry *flowtab_insert(struct flowtab *, const struct flowkey *k,
 		    uint64_t now, flowtab_end_fn *end, void *arg);
 
-/* Count one packet of len bytes in the given direction at now. */
+/*
+ * Count one packet of len bytes in the given direction at now.  The LRU
+ * list is kept by packet second, not by microsecond: an entry moves to
+ * the newest end only at its first packet in a new second (most packets
+ * write only the entry itself).  So "least recently seen" is exact to
+ * the second; within one second the order is that of each flow's first
+ * packet in it.  Eviction and expiry look at last_seen before ending a
+ * flow (see flowtab.c).
+ */
 void		 flowtab_touch(struct flowtab *, struct flow_entry *,
 		    bool reply, uint32_t len, uint64_t now);
 
