@@ -230,6 +230,7 @@ detect_packet(struct detect *d, const char *iface, const struct zone *zone,
 	struct flow_entry *e;
 	struct flowkey k;
 	struct obs ob;
+	uint32_t h;
 	bool reply;
 	int rc;
 
@@ -263,12 +264,14 @@ detect_packet(struct detect *d, const char *iface, const struct zone *zone,
 		d->st.no_flow++;
 		return rc;
 	}
-	if ((e = lookup(d, &k, &reply)) != NULL) {
+	/* One hash for the lookup and, for a new flow, the insert. */
+	h = flowtab_hash(d->ft, &k);
+	if ((e = flowtab_lookup_h(d->ft, &k, h, &reply)) != NULL) {
 		flowtab_touch(d->ft, e, reply, wirelen, tv_us(ts));
 		detect_old_flow(d, &ob, e, reply, false);
 		return rc;
 	}
-	e = flowtab_insert(d->ft, &k, tv_us(ts), detect_flow_end, d);
+	e = flowtab_insert_h(d->ft, &k, h, tv_us(ts), detect_flow_end, d);
 	flowtab_touch(d->ft, e, false, wirelen, tv_us(ts));
 	d->st.flows++;
 	detect_new_flow(d, &ob, e);

@@ -50,14 +50,6 @@ le64(const unsigned char b[8])
 	return v;
 }
 
-static bool
-endpoint_lt(const uint8_t *a, uint16_t ap, const uint8_t *b, uint16_t bp)
-{
-	int c = memcmp(a, b, 16);
-
-	return c < 0 || (c == 0 && ap < bp);
-}
-
 /*
  * The index hash: SipHash-1-3 (as Rust's HashMap) over the five words of
  * the key with the smaller endpoint first, so both directions share a
@@ -86,21 +78,29 @@ rd64(const uint8_t *p)
 uint32_t
 flowtab_hash(const struct flowtab *ft, const struct flowkey *k)
 {
-	const uint8_t *a = k->src, *b = k->dst;
+	uint64_t s0 = rd64(k->src), s1 = rd64(k->src + 8);
+	uint64_t d0 = rd64(k->dst), d1 = rd64(k->dst + 8);
 	uint16_t ap = k->sport, bp = k->dport;
 	uint64_t m[5], v0, v1, v2, v3;
 	int i;
 
-	if (endpoint_lt(b, bp, a, ap)) {
-		a = k->dst;
-		b = k->src;
+	/*
+	 * Which endpoint goes first only has to be the same for both
+	 * directions: compare them as words, not as bytes.
+	 */
+	if (d0 < s0 || (d0 == s0 && (d1 < s1 || (d1 == s1 && bp < ap)))) {
+		m[0] = d0;
+		m[1] = d1;
+		m[2] = s0;
+		m[3] = s1;
 		ap = k->dport;
 		bp = k->sport;
+	} else {
+		m[0] = s0;
+		m[1] = s1;
+		m[2] = d0;
+		m[3] = d1;
 	}
-	m[0] = rd64(a);
-	m[1] = rd64(a + 8);
-	m[2] = rd64(b);
-	m[3] = rd64(b + 8);
 	m[4] = (uint64_t)ap | (uint64_t)bp << 16 | (uint64_t)k->family << 32 |
 	    (uint64_t)k->proto << 40 | (uint64_t)40 << 56;
 	v0 = ft->k0 ^ 0x736f6d6570736575ULL;
@@ -123,23 +123,6 @@ static uint32_t
 bucket_of(const struct flowtab *ft, const struct flowkey *k)
 {
 	return flowtab_hash(ft, k) & ft->mask;
-}
-
-void
-flowtab_prefetch(const struct flowtab *ft, uint32_t hash)
-{
-	__builtin_prefetch(&ft->bucket[hash & ft->mask]);
-}
-
-void
-flowtab_prefetch_entry(const struct flowtab *ft, uint32_t hash)
-{
-	uint32_t i = ft->bucket[hash & ft->mask];
-
-	if (i != NIL) {
-		__builtin_prefetch(&ft->ent[i]);
-		__builtin_prefetch((const char *)&ft->ent[i] + 64);
-	}
 }
 
 /*

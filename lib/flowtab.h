@@ -123,18 +123,13 @@ struct flow_entry *flowtab_lookup(struct flowtab *, const struct flowkey *k,
 /*
  * The index hash of k, the same for both directions (keyed as set by
  * flowtab_set_hash_key).  A caller that has it saves hashing twice:
- * flowtab_lookup_h and flowtab_insert_h take it instead of hashing again,
- * and flowtab_prefetch brings the key's bucket toward the CPU ahead of
- * time (a hint: it changes nothing).
+ * flowtab_lookup_h and flowtab_insert_h take it instead of hashing again.
  */
 uint32_t	 flowtab_hash(const struct flowtab *, const struct flowkey *k);
 struct flow_entry *flowtab_lookup_h(struct flowtab *, const struct flowkey *k,
 		    uint32_t hash, bool *reply);
 struct flow_entry *flowtab_insert_h(struct flowtab *, const struct flowkey *k,
 		    uint32_t hash, uint64_t now, flowtab_end_fn *end, void *arg);
-void		 flowtab_prefetch(const struct flowtab *, uint32_t hash);
-/* Then, once the bucket is in: its first entry toward the CPU. */
-void		 flowtab_prefetch_entry(const struct flowtab *, uint32_t hash);
 
 /*
  * Insert k (not already present: look it up first) seen first at now.
