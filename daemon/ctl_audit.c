@@ -23,7 +23,13 @@
  * (ARP, ND) are printed when they happen.
  */
 
-#define PEND_BUCKETS	4096
+/*
+ * Held alerts are found by flow id: one bucket per flow the engine can
+ * hold at once (up to a bound), so a capture where most flows are
+ * disallowed does not walk long chains for every alert and flow end.
+ */
+#define PEND_BUCKETS_MIN	4096
+#define PEND_BUCKETS_MAX	(1u << 20)
 
 struct pend {
 	struct pend	*next;
@@ -35,7 +41,8 @@ struct pend {
 struct audit {
 	bool		 json;
 	const struct policy *p;
-	struct pend	*bucket[PEND_BUCKETS];
+	struct pend	**bucket;
+	size_t		 nbucket;	/* a power of two */
 	struct jbuf	 jb;
 	uint64_t	 seq;
 	bool		 oom;
@@ -102,10 +109,10 @@ output(struct audit *a, const struct alert_rec *r)
 }
 
 static size_t
-pend_slot(uint64_t flow_id)
+pend_slot(const struct audit *a, uint64_t flow_id)
 {
-	return (size_t)((flow_id * 0x9e3779b97f4a7c15ULL) >> 52) &
-	    (PEND_BUCKETS - 1);
+	return (size_t)((flow_id * 0x9e3779b97f4a7c15ULL) >> 32) &
+	    (a->nbucket - 1);
 }
 
 /* Keep an alert until its flow ends; in order within a flow. */
@@ -130,7 +137,7 @@ pend_add(struct audit *a, const struct alert_rec *r)
 	n->r.signature = n->signature;
 	n->r.reason = n->reason;
 	n->r.in_iface = r->in_iface;	/* the caller's argv: lives on */
-	for (pp = &a->bucket[pend_slot(r->flow_id)]; *pp != NULL;
+	for (pp = &a->bucket[pend_slot(a, r->flow_id)]; *pp != NULL;
 	    pp = &(*pp)->next)
 		;
 	*pp = n;
@@ -142,7 +149,7 @@ pend_flush(struct audit *a, const struct alert_rec *f)
 {
 	struct pend *n, **pp;
 
-	pp = &a->bucket[pend_slot(f->flow_id)];
+	pp = &a->bucket[pend_slot(a, f->flow_id)];
 	while ((n = *pp) != NULL) {
 		if (n->r.flow_id != f->flow_id) {
 			pp = &n->next;
@@ -168,7 +175,7 @@ pend_free(struct audit *a)
 	struct pend *n;
 	size_t i;
 
-	for (i = 0; i < PEND_BUCKETS; i++)
+	for (i = 0; i < a->nbucket && a->bucket != NULL; i++)
 		while ((n = a->bucket[i]) != NULL) {
 			a->bucket[i] = n->next;
 			free(n->signature);
@@ -353,6 +360,11 @@ ctl_audit(struct ctl *ctl, int argc, char **argv)
 	a->p = p;
 	json_init(&a->jb);
 	detect_opts_from_policy(p, &o);
+	for (a->nbucket = PEND_BUCKETS_MIN; a->nbucket < o.max_flows &&
+	    a->nbucket < PEND_BUCKETS_MAX; a->nbucket <<= 1)
+		;
+	if ((a->bucket = calloc(a->nbucket, sizeof(*a->bucket))) == NULL)
+		goto oom;
 	o.mode = DETECT_MONITOR;
 	o.rate_limit = 0;
 	o.host_once = false;
@@ -391,6 +403,7 @@ out:
 	detect_free(det);
 	if (a != NULL) {
 		pend_free(a);
+		free(a->bucket);
 		json_free(&a->jb);
 		free(a);
 	}
