@@ -46,7 +46,44 @@ struct audit {
 	struct jbuf	 jb;
 	uint64_t	 seq;
 	bool		 oom;
+	/* the text of the last second formatted (fmt_time) */
+	time_t		 ts_sec;
+	char		 ts_text[EVE_TSLEN];
 };
+
+/*
+ * eve_fmt_time() with the calendar part (localtime_r and the formatting)
+ * done once per second: the alerts of a capture come from few seconds.
+ * Only the six digits of the microseconds change within one second; a
+ * text of any other shape is made afresh every time.
+ */
+static const char *
+fmt_time(struct audit *a, const struct timeval *tv, char *buf, size_t len)
+{
+	struct timeval s;
+	long us = (long)tv->tv_usec;
+	int i;
+
+	if (len < EVE_TSLEN || us < 0 || us > 999999)
+		return eve_fmt_time(tv, buf, len);
+	if (a->ts_text[0] == '\0' || a->ts_sec != tv->tv_sec) {
+		s.tv_sec = tv->tv_sec;
+		s.tv_usec = 0;
+		eve_fmt_time(&s, a->ts_text, sizeof(a->ts_text));
+		a->ts_sec = tv->tv_sec;
+		if (strlen(a->ts_text) != 31 || a->ts_text[19] != '.' ||
+		    strncmp(a->ts_text + 20, "000000", 6) != 0)
+			a->ts_text[0] = '\0';
+	}
+	if (a->ts_text[0] == '\0')
+		return eve_fmt_time(tv, buf, len);
+	memcpy(buf, a->ts_text, 32);
+	for (i = 25; i >= 20; i--) {
+		buf[i] = (char)('0' + us % 10);
+		us /= 10;
+	}
+	return buf;
+}
 
 static void
 print_text(struct audit *a, const struct alert_rec *r)
@@ -56,7 +93,6 @@ print_text(struct audit *a, const struct alert_rec *r)
 	char mac[MAC_STRLEN];
 	const char *pn;
 
-	(void)a;
 	printf("%s: %s", si != NULL ? si->category : "alert", r->signature);
 	if (r->has_tuple) {
 		pn = eve_proto_name(r->proto);
@@ -80,13 +116,13 @@ print_text(struct audit *a, const struct alert_rec *r)
 		printf(", %llu packet%s, %llu bytes, first %s, last %s",
 		    (unsigned long long)r->packets, r->packets == 1 ? "" : "s",
 		    (unsigned long long)r->bytes,
-		    eve_fmt_time(&r->first_seen, ts1, sizeof(ts1)),
-		    eve_fmt_time(&r->last_seen, ts2, sizeof(ts2)));
+		    fmt_time(a, &r->first_seen, ts1, sizeof(ts1)),
+		    fmt_time(a, &r->last_seen, ts2, sizeof(ts2)));
 	} else {
 		printf("\n  %s", r->src_zone != NULL ? r->src_zone : "(no zone)");
 		if (r->has_mac)
 			printf(": MAC %s", mac_fmt(&r->src_mac, mac, sizeof(mac)));
-		printf(", at %s", eve_fmt_time(&r->ts, ts1, sizeof(ts1)));
+		printf(", at %s", fmt_time(a, &r->ts, ts1, sizeof(ts1)));
 	}
 	if (r->reason != NULL)
 		printf("\n  %s", r->reason);
