@@ -212,6 +212,58 @@ fmt_mac_not_bound(struct sbuf *b, const struct pkt_meta *m,
 	sb_mac(b, &m->mac);
 }
 
+/* f the other way round: from covers the destination, to the source. */
+static bool
+reverse_match(const struct flow *f, const struct pkt_meta *m)
+{
+	return endpoint_contains(&f->from, &m->dst) &&
+	    endpoint_contains(&f->to, &m->src);
+}
+
+/* Keep the flow with the lowest position (flows live in one array). */
+static void
+keep_first(const struct flow **slot, const struct flow *f,
+    const struct pkt_meta *m)
+{
+	if ((*slot == NULL || f < *slot) && reverse_match(f, m))
+		*slot = f;
+}
+
+static void
+reverse_ents(const struct flow **slot, const struct didx_ent *e, size_t n,
+    const struct pkt_meta *m)
+{
+	size_t i;
+
+	for (i = 0; e != NULL && i < n; i++)
+		keep_first(slot, e[i].f, m);
+}
+
+/*
+ * The first flow of the pair in policy order that matches reversed: a
+ * pinned end covers only its own addresses, so only the entries keyed by
+ * the packet's addresses (to: source, from: destination) and the wide
+ * flows can, and the lowest position among them is the scan's first.
+ */
+static const struct flow *
+reverse_indexed(const struct didx_pair *pr, const struct pkt_meta *m)
+{
+	const struct didx_ent *e;
+	const struct flow *best = NULL;
+	size_t i, n;
+
+	e = didx_ent_find(pr->both, pr->nboth, &m->src, &m->dst, &n);
+	reverse_ents(&best, e, n, m);
+	e = didx_ent_find(pr->dst, pr->ndst, &m->src, NULL, &n);
+	reverse_ents(&best, e, n, m);
+	e = didx_ent_find(pr->src, pr->nsrc, &m->dst, NULL, &n);
+	reverse_ents(&best, e, n, m);
+	for (i = 0; i < pr->nwide && (best == NULL || pr->wide[i] < best); i++)
+		if (reverse_match(pr->wide[i], m))
+			best = pr->wide[i];
+	return best;
+}
+
 /* Endpoints of f the other way round: only replies pass this way. */
 static const struct flow *
 reverse_flow(const struct policy *p, const struct pkt_meta *m,
@@ -221,9 +273,11 @@ reverse_flow(const struct policy *p, const struct pkt_meta *m,
 	const struct flow *f;
 
 	pair_iter_init(&it, p, d->dst_zone, d->src_zone);
+	/* Keys are whole addresses; anything else is left to the scan. */
+	if (it.pr != NULL && addr_is_host(&m->src) && addr_is_host(&m->dst))
+		return reverse_indexed(it.pr, m);
 	while ((f = pair_iter_next(&it)) != NULL)
-		if (endpoint_contains(&f->from, &m->dst) &&
-		    endpoint_contains(&f->to, &m->src))
+		if (reverse_match(f, m))
 			return f;
 	return NULL;
 }
@@ -276,9 +330,6 @@ fmt_wrong_host(struct sbuf *b, const struct policy *p,
 	sb_printf(b, " to ");
 	sb_where(b, p, d->dst_zone, &m->dst);
 	fmt_reverse(b, p, m, d);
-	pair_iter_init(&it, p, d->src_zone, d->dst_zone);
-	while (pair_iter_next(&it) != NULL)
-		n++;
 	if (f == NULL)
 		return;
 	if (endpoint_contains(&f->from, &m->src) ||
@@ -288,6 +339,12 @@ fmt_wrong_host(struct sbuf *b, const struct policy *p,
 		sb_printf(b, " allows ");
 		sb_ports(b, f);
 	} else {
+		pair_iter_init(&it, p, d->src_zone, d->dst_zone);
+		if (it.pr != NULL)
+			n = it.pr->nall;
+		else
+			while (pair_iter_next(&it) != NULL)
+				n++;
 		sb_printf(b, "; the %zu flow%s for %s -> %s name%s other "
 		    "endpoints, e.g. ", n, n == 1 ? "" : "s", d->src_zone->name,
 		    d->dst_zone->name, n == 1 ? "s" : "");
