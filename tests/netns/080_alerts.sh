@@ -28,17 +28,7 @@ lgwan:lg-a internet:in-b udp 3389 6
 internet:in-a lgwan:lg-a tcp 25 4
 internet:in-b mynumber:mn-b udp 53 6
 L
-: >"$LAB_DIR/lat"
-n=0
-while read -r from to proto port fam; do
-	src=$(host_addr "$from" "$fam") dst=$(host_addr "$to" "$fam")
-	ms=$(apy probe "$EVE" "$(host_ns "$from")" "$src" "$dst" "$proto" "$port" 1 3) ||
-	    fail "$from -> $to $proto/$port (v$fam): no zone-violation alert within 2 s"
-	echo "$ms" >>"$LAB_DIR/lat"
-	awk -v m="$ms" 'BEGIN { exit !(m <= 1000) }' ||
-	    fail "$from -> $to $proto/$port (v$fam): alert after $ms ms (limit 1000)"
-	n=$((n + 1))
-done <"$LAB_DIR/forbidden"
+probe_flows "$LAB_DIR/forbidden" 1 zone-violation
 
 # An allowed flow: no alert of any kind about it.
 src=$(host_addr lgwan:lg-b 4) dst=$(host_addr internet:in-a 4)

@@ -28,16 +28,7 @@ mynumber:mn-a internet:in-b udp 53 4
 internet:in-a mynumber:mn-a tcp 22 6
 mynumber:mn-b lgwan:lg-a udp 1202 6
 L
-: >"$LAB_DIR/lat"
-n=0
-while read -r from to proto port fam; do
-	src=$(host_addr "$from" "$fam") dst=$(host_addr "$to" "$fam")
-	ms=$(apy probe "$EVE" "$(host_ns "$from")" "$src" "$dst" "$proto" "$port" 2 3) ||
-	    fail "$from -> $to $proto/$port (v$fam): no zone-breach alert within 2 s"
-	echo "$ms" >>"$LAB_DIR/lat"
-	awk -v m="$ms" 'BEGIN { exit !(m <= 1000) }' || fail "$from -> $to: alert after $ms ms (limit 1000)"
-	n=$((n + 1))
-done <"$LAB_DIR/crossing"
+probe_flows "$LAB_DIR/crossing" 2 zone-breach
 sleep 1.2
 while read -r from to proto port fam; do
 	src=$(host_addr "$from" "$fam") dst=$(host_addr "$to" "$fam")

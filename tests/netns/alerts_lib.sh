@@ -34,6 +34,23 @@ mon_start() {
 	return 1
 }
 
+# probe_flows FILE SID WHAT: for each "FROM TO PROTO PORT FAMILY" line of FILE,
+# send the flow and wait for its alert of signature SID; each must be on disk
+# within 1 s.  Latencies go to $LAB_DIR/lat (truncated first), the count to $n.
+probe_flows() {
+	: >"$LAB_DIR/lat"
+	n=0
+	while read -r from to proto port fam; do
+		src=$(host_addr "$from" "$fam") dst=$(host_addr "$to" "$fam")
+		ms=$(apy probe "$EVE" "$(host_ns "$from")" "$src" "$dst" "$proto" "$port" "$2" 3) ||
+		    fail "$from -> $to $proto/$port (v$fam): no $3 alert within 2 s"
+		echo "$ms" >>"$LAB_DIR/lat"
+		awk -v m="$ms" 'BEGIN { exit !(m <= 1000) }' ||
+		    fail "$from -> $to $proto/$port (v$fam): alert after $ms ms (limit 1000)"
+		n=$((n + 1))
+	done <"$1"
+}
+
 # verify_eve: the whole alert log verifies against the chain key, and the
 # daemon's log holds no sanitizer report (B=build/san).
 verify_eve() {
