@@ -54,7 +54,7 @@ static const char *const gw_keys[] = {
 static const char *const admin_keys[] = { "from", "ports", NULL };
 static const char *const mon_keys[] = {
 	"interfaces", "span", "scan", "evidence_packets", "max_flows",
-	"flow_timeout", NULL
+	"flow_timeout", "evidence_max_mb", NULL
 };
 static const char *const span_keys[] = { "interface", "zone", NULL };
 static const char *const scan_keys[] = { "ports", "hosts", "window", NULL };
@@ -232,6 +232,7 @@ parse_monitor(struct pctx *c, const config_setting_t *root)
 	m->evidence_packets = DEF_EVIDENCE_PACKETS;
 	m->max_flows = DEF_MAX_FLOWS;
 	m->flow_timeout = DEF_FLOW_TIMEOUT;
+	m->evidence_max_mb = DEF_EVIDENCE_MAX_MB;
 	if ((mon = pc_get(c, root, "", "monitor", PT_GROUP, false,
 	    path)) == NULL)
 		return;
@@ -258,6 +259,18 @@ parse_monitor(struct pctx *c, const config_setting_t *root)
 	    &m->max_flows);
 	pc_uint(c, mon, "monitor", "flow_timeout", 1, 86400, DEF_FLOW_TIMEOUT,
 	    &m->flow_timeout);
+	/* 0 is no "unlimited": evidence is turned off by evidence_packets */
+	if ((s = pc_member(c, mon, "evidence_max_mb")) != NULL &&
+	    (config_setting_type(s) == CONFIG_TYPE_INT ||
+	    config_setting_type(s) == CONFIG_TYPE_INT64) &&
+	    config_setting_get_int64(s) == 0)
+		pc_err(c, s, "monitor.evidence_max_mb: 0 is out of range"
+		    " (expected 1-%u megabytes; to keep no evidence, set"
+		    " monitor.evidence_packets = 0)", EVIDENCE_MAX_MB_MAX);
+	else
+		pc_uint(c, mon, "monitor", "evidence_max_mb", 1,
+		    EVIDENCE_MAX_MB_MAX, DEF_EVIDENCE_MAX_MB,
+		    &m->evidence_max_mb);
 }
 
 static void

@@ -153,6 +153,7 @@ struct monitor_conf {
 	unsigned	 evidence_packets;
 	unsigned	 max_flows;	/* flow table bound */
 	unsigned	 flow_timeout;	/* idle seconds */
+	unsigned	 evidence_max_mb;	/* evidence pcaps on disk, MiB */
 };
 
 struct alerts_conf {
@@ -192,6 +193,8 @@ struct policy {
 #define DEF_SCAN_HOSTS		32
 #define DEF_SCAN_WINDOW		10
 #define DEF_EVIDENCE_PACKETS	16
+#define DEF_EVIDENCE_MAX_MB	256
+#define EVIDENCE_MAX_MB_MAX	1048576	/* 1 TiB */
 #define DEF_MAX_FLOWS		262144
 #define DEF_FLOW_TIMEOUT	300
 #define DEF_ADMIN_PORT		22
