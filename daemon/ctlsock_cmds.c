@@ -246,6 +246,7 @@ print_monitor(const struct monitor *m, FILE *out)
 	    m->al.path != NULL ? m->al.path : "-",
 	    (unsigned long long)m->al.written, (unsigned long long)m->al.lost,
 	    m->al_open ? "" : " (not open)");
+	evidence_print(&m->ev, out);
 }
 
 static void

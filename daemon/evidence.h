@@ -4,15 +4,23 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/time.h>
 
 #include <pcap/pcap.h>
+
+#include "evidence_cap.h"
 
 /*
  * The detection engine bounds the packets per flow (monitor.
  * evidence_packets); this bounds the files open at once: the least
  * recently written is closed, and appended to if its flow writes again.
  * Each packet is flushed, so a file is readable while its flow lasts.
+ *
+ * Disk use is bounded by monitor.evidence_max_mb (lib/evidence_cap.h):
+ * before a packet would go past it, the oldest files not open are
+ * removed; a flow that cannot fit even so is not written further.  The
+ * files already in the directory at start count (oldest by mtime).
  */
 #define EVIDENCE_MAX_OPEN	64
 #define EVIDENCE_LINKTYPES	4	/* dead handles kept, one per link type */
@@ -21,6 +29,7 @@ struct evidence_file {
 	uint64_t	 flow_id;
 	pcap_dumper_t	*d;
 	uint64_t	 used;		/* LRU stamp */
+	struct evcap_file *ce;	/* its accounting, pinned while open */
 };
 
 struct evidence {
@@ -35,10 +44,22 @@ struct evidence {
 	uint64_t	 packets;	/* written */
 	uint64_t	 failed;	/* could not be written */
 	int		 failing;	/* said once until a write works again */
+	struct evcap	 cap;		/* files on disk, the limit */
+	uint64_t	 capped;	/* packets not written: over the limit */
+	uint64_t	 said_removed, said_rm_failed, said_capped;	/* logged */
+	int64_t		 said_at;	/* monotonic s of the last such log */
 };
 
-/* The directory is created (0750) when missing; -1 after logging why. */
+/*
+ * The directory is created (0750) when missing, and its evidence files
+ * (<digits>.pcap, regular) are counted; the limit is the default until
+ * evidence_set_max().  -1 after logging why.
+ */
 int	 evidence_init(struct evidence *, const char *state_dir, int snaplen);
+/* The limit in bytes (start, reload); older files go at once if over it. */
+void	 evidence_set_max(struct evidence *, uint64_t max_bytes);
+/* One line for bunrictl status: files, bytes used and limit, removals. */
+void	 evidence_print(const struct evidence *, FILE *);
 /* Path of a flow's file; the buffer is filled, NULL if too short. */
 const char *evidence_path(const struct evidence *, uint64_t flow_id,
 	    char *buf, size_t len);

@@ -198,6 +198,7 @@ monitor_open(struct monitor *m, struct policy *p, const bool *isolated,
 	m->al_open = true;
 	if (evidence_init(&m->ev, p->gw.state_dir, SNAPLEN) == -1)
 		log_warnx("evidence pcaps will not be written");
+	evidence_set_max(&m->ev, (uint64_t)p->mon.evidence_max_mb << 20);
 	if ((m->det = engine(m, p, isolated)) == NULL) {
 		log_warnx("detection engine: out of memory");
 		goto fail;
@@ -272,6 +273,7 @@ monitor_policy(struct monitor *m, struct policy *p, const bool *isolated)
 	m->pol = p;
 	m->isolated = isolated;
 	(void)alertlog_configure(&m->al, p);
+	evidence_set_max(&m->ev, (uint64_t)p->mon.evidence_max_mb << 20);
 	if (!capture_same(&m->cap, p)) {
 		/* new handles count from 0: keep what the old ones saw */
 		m->loss_pending += capture_poll_stats(&m->cap);

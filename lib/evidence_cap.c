@@ -224,7 +224,7 @@ remove_file(struct evcap *ec, struct evcap_file *v, evcap_rm_fn *rm,
 {
 	if (rm(v->flow_id, arg) == -1)
 		ec->rm_failed++;
-	else {
+	else if (v->size > 0) {	/* a refused flow's empty entry is no file */
 		ec->removed++;
 		ec->removed_bytes += v->size;
 	}

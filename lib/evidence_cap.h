@@ -38,7 +38,7 @@ struct evcap {
 	struct evcap_file *oldest, *newest;
 	struct evcap_file **bucket;
 	size_t		 nbucket;	/* a power of two, or 0 */
-	uint64_t	 removed;	/* files removed to stay under the cap */
+	uint64_t	 removed;	/* files (not empty) removed for the cap */
 	uint64_t	 removed_bytes;
 	uint64_t	 rm_failed;	/* removals the callback said failed */
 };
