@@ -212,6 +212,32 @@ START_TEST(open_files_stay)
 }
 END_TEST
 
+/* The oldest file is open: the next oldest goes instead, in order. */
+START_TEST(open_oldest_skipped)
+{
+	struct rmlog l = { .fail_id = 0 };
+	struct evcap_file *a, *e;
+	struct evcap ec;
+	uint64_t i;
+
+	evcap_init(&ec, 400, 1);
+	a = evcap_add(&ec, 1, 100);
+	ck_assert_ptr_nonnull(a);
+	evcap_open(&ec, a, true);
+	for (i = 2; i <= 4; i++)
+		ck_assert_ptr_nonnull(evcap_add(&ec, i, 100));
+	e = evcap_add(&ec, 5, 0);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_int_eq(evcap_grow(&ec, e, 150, rm_rec, &l), 0);
+	ck_assert_uint_eq(l.n, 2);
+	ck_assert_uint_eq(l.id[0], 2);
+	ck_assert_uint_eq(l.id[1], 3);
+	ck_assert_ptr_eq(ec.oldest, a);
+	check_sums(&ec);
+	evcap_free(&ec);
+}
+END_TEST
+
 /* One flow bigger than the cap: refused, nobody removed for it. */
 START_TEST(alone_too_big)
 {
@@ -336,6 +362,7 @@ evidence_cap_suite(void)
 	tcase_add_test(tc, scan_order_and_removal);
 	tcase_add_test(tc, write_moves_to_newest);
 	tcase_add_test(tc, open_files_stay);
+	tcase_add_test(tc, open_oldest_skipped);
 	tcase_add_test(tc, alone_too_big);
 	tcase_add_test(tc, remove_fails);
 	tcase_add_test(tc, lower_cap);
