@@ -121,6 +121,7 @@ say_cap(struct evidence *ev, int force)
 {
 	struct evcap *ec = &ev->cap;
 	struct timespec now;
+	char failed[96] = "";
 
 	if (ec->removed == ev->said_removed && ec->rm_failed ==
 	    ev->said_rm_failed && ev->capped == ev->said_capped)
@@ -130,16 +131,16 @@ say_cap(struct evidence *ev, int force)
 	    now.tv_sec - ev->said_at < SAY_INTERVAL)
 		return;
 	ev->said_at = now.tv_sec > 0 ? now.tv_sec : 1;
-	if (ec->removed != ev->said_removed ||
-	    ec->rm_failed != ev->said_rm_failed)
+	if (ec->rm_failed != ev->said_rm_failed)
+		snprintf(failed, sizeof(failed), "; %" PRIu64 " could not be"
+		    " removed (no longer counted)",
+		    ec->rm_failed - ev->said_rm_failed);
+	if (ec->removed != ev->said_removed || failed[0] != '\0')
 		log_warnx("evidence: %" PRIu64 " oldest files removed to stay"
 		    " under monitor.evidence_max_mb (%" PRIu64 " MB; %"
-		    PRIu64 " removed in all)%s%" PRIu64 "%s",
+		    PRIu64 " removed in all)%s",
 		    ec->removed - ev->said_removed, ec->cap / MIB,
-		    ec->removed, ec->rm_failed != ev->said_rm_failed ?
-		    "; could not remove " : "", ec->rm_failed -
-		    ev->said_rm_failed, ec->rm_failed != ev->said_rm_failed ?
-		    " (no longer counted)" : "");
+		    ec->removed, failed);
 	if (ev->capped != ev->said_capped)
 		log_warnx("evidence: %" PRIu64 " packets not written: their"
 		    " flows do not fit under monitor.evidence_max_mb (%"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # 165_evidence_cap.sh - monitor.evidence_max_mb = 1: evidence of earlier runs and of a flood of forbidden flows stays under 1 MB, oldest removed first, the newest kept.
 #
-# Policy: policies/alerts.conf, enforce mode, with evidence_packets = 64
+# Policy: policies/alerts.conf, enforce mode, with evidence_packets = 5000
 # and evidence_max_mb = 1 (alerts.rate_limit raised so every flow alerts).
 # Before the start, state_dir/evidence holds 150 files of an "earlier
 # run" (8 KiB each, mtimes an hour apart, 1.2 MB in all) and things that
@@ -14,6 +14,9 @@
 # them); the planted files go first; the evidence of the 20 newest alerts
 # is there and holds the flow's packets; `bunrictl status` reports the
 # removals; the daemon's log says so in a few lines, not one per file.
+# After a restart (the files are counted again, none removed since they
+# fit), one flow of 4500 full-size datagrams (1.2 MB of evidence) cannot
+# fit: its file stops below the cap, the rest is counted as not written.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/alerts_lib.sh"
 need_root
@@ -21,7 +24,7 @@ need_prog bunrid bunrictl
 lab_init
 lab_build "$ALERT_POL"
 lab_policy "$ALERT_POL" "$LAB_DIR/bunri.conf"
-sed -i -e 's|evidence_packets = 4;|evidence_packets = 64; evidence_max_mb = 1;|' \
+sed -i -e 's|evidence_packets = 4;|evidence_packets = 5000; evidence_max_mb = 1;|' \
     -e 's|rate_limit = 100;|rate_limit = 100000;|' "$LAB_DIR/bunri.conf"
 grep -q 'evidence_max_mb = 1;' "$LAB_DIR/bunri.conf" || fail "the policy has no evidence_max_mb"
 "$B/bunrictl" check -c "$LAB_DIR/bunri.conf" >/dev/null || fail "the test policy is refused"
@@ -167,6 +170,32 @@ mon_start "$LAB_DIR/bunri.conf" || fail "bunrid did not restart"
 under_cap "after the restart"
 set -- $(usage)
 [ "$3" = "$before" ] || fail "the restart removed files although they fit ($before -> $3)"
+
+# One flow bigger than the cap: written up to it, then no more.
+timeout 60 python3 - "$(host_ns lgwan:lg-a)" "$src" "$dst" <<'P' || fail "sending the big flow"
+import ctypes, os, socket, sys, time
+fd = os.open("/run/netns/" + sys.argv[1], os.O_RDONLY)
+ctypes.CDLL(None).setns(fd, 0x40000000)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[2], 0))
+for i in range(4500):
+    s.sendto(b"B" * 240, (sys.argv[3], 21000))
+    if i % 100 == 99:
+        time.sleep(0.005)
+P
+sleep 1
+under_cap "after a flow bigger than the cap"
+big=$(apy lines "$EVE" event_type=alert alert.signature_id=1 src_ip="$src" dest_ip="$dst" dest_port=21000 |
+    python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["bunri"]["evidence"])') ||
+    fail "no alert for the big flow"
+sz=$(stat -c %s "$big" 2>/dev/null) || fail "the big flow's evidence $big is missing"
+[ "$sz" -gt $((CAP / 2)) ] && [ "$sz" -le $CAP ] || fail "the big flow's evidence is $sz bytes, want (0.5 MB, 1 MB]"
+ctl status >"$LAB_DIR/status" 2>&1 || fail "bunrictl status failed"
+over=$(sed -n 's/^evidence: .*, \([0-9]*\) packets over the limit not written,.*/\1/p' "$LAB_DIR/status")
+[ -n "$over" ] && [ "$over" -gt 0 ] || fail "status reports ${over:-no} packets over the limit: $(grep '^evidence' "$LAB_DIR/status")"
 bunrid_stop TERM
+grep -q 'packets not written: their flows do not fit under monitor.evidence_max_mb' "$LAB_DIR/bunrid.log" ||
+    fail "the daemon's log does not say that evidence was not written"
+under_cap "at the end"
 verify_eve
-say "ok: evidence held under 1 MB at start, through 150 flows and a restart; $rem oldest files removed, the newest alerts' evidence kept"
+say "ok: evidence held under 1 MB at start, through 150 flows, a restart and a 1.2 MB flow; $rem oldest files removed, the newest alerts' evidence kept, $over packets of the big flow not written"
