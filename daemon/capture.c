@@ -4,6 +4,10 @@
 #include <string.h>
 
 #include <sys/epoll.h>
+#include <sys/socket.h>
+
+#include <linux/filter.h>
+#include <linux/if_packet.h>
 
 #include "capture.h"
 #include "log.h"
@@ -18,6 +22,8 @@
 #define BUFSIZE		(8 * 1024 * 1024)
 /* Packets per handle per wake-up, so the loop's other sources are served. */
 #define BUDGET		256
+/* A socket filter's "keep all of it" (the ring's snap length still cuts). */
+#define KEEP		0x40000
 
 /* One handle the policy asks for. */
 struct want {
@@ -146,6 +152,36 @@ ready(struct source *s, uint32_t events)
 	merged_read(ci->cap);
 }
 
+/*
+ * The direction in the kernel as well: pcap_setdirection() alone drops
+ * the other direction's packets in user space, after they took a ring
+ * slot, so each handle's ring held both directions and overflowed twice
+ * as early, and its drop counter counted packets it never wanted (an
+ * "out" handle reported every incoming packet of a burst as lost).  A
+ * socket filter on the packet type keeps them out of the ring.  It is
+ * attached directly, not with pcap_setfilter(): libpcap runs a new
+ * filter in user space over the ring's first block, where the packet
+ * type cannot be read, and would discard the packets there.  Packets
+ * that entered the ring before the filter still meet libpcap's own
+ * direction check.  Without the filter, that check alone is right.
+ */
+static void
+kernel_direction(struct capture_if *ci, pcap_t *p)
+{
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, SKF_AD_OFF + SKF_AD_PKTTYPE),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PACKET_OUTGOING, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, ci->out ? KEEP : 0),
+		BPF_STMT(BPF_RET | BPF_K, ci->out ? 0 : KEEP),
+	};
+	struct sock_fprog prog = { sizeof(code) / sizeof(code[0]), code };
+
+	if (setsockopt(pcap_fileno(p), SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+	    sizeof(prog)) == -1)
+		log_warnx("capture on %s: no kernel direction filter: %s",
+		    ci->name, strerror(errno));
+}
+
 static int
 open_one(struct capture *c, struct capture_if *ci)
 {
@@ -172,6 +208,8 @@ open_one(struct capture *c, struct capture_if *ci)
 	if (!ci->both && pcap_setdirection(p, ci->out ? PCAP_D_OUT :
 	    PCAP_D_IN) != 0)
 		goto fail;
+	if (!ci->both)
+		kernel_direction(ci, p);
 	if (pcap_setnonblock(p, 1, err) != 0) {
 		log_warnx("capture on %s: %s", ci->name, err);
 		pcap_close(p);
