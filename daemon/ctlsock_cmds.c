@@ -228,7 +228,7 @@ print_monitor(const struct monitor *m, FILE *out)
 		fprintf(out, "monitoring: not running\n");
 		return;
 	}
-	capture_totals(&m->cap, &ct);
+	monitor_capture_totals(m, &ct);	/* reloads included, as in stats */
 	detect_stats(m->det, &st);
 	for (i = 0; i <= SIG_MAX; i++)
 		alerts += st.alerts[i] + m->prev.alerts[i] + m->own_alerts[i];

@@ -77,8 +77,8 @@ monitor_alert(struct monitor *m, enum sig sid, const char *signature,
 }
 
 /* Capture totals since start, handles replaced by reloads included. */
-static void
-totals(const struct monitor *m, struct capture_totals *t)
+void
+monitor_capture_totals(const struct monitor *m, struct capture_totals *t)
 {
 	capture_totals(&m->cap, t);
 	t->packets += m->cap_prev.packets;
@@ -98,7 +98,7 @@ stats_event(struct monitor *m)
 	r.kind = EV_STATS;
 	gettimeofday(&r.ts, NULL);
 	r.host = m->pol->gw.name;
-	totals(m, &t);
+	monitor_capture_totals(m, &t);
 	detect_stats(m->det, &st);
 	r.st_packets = t.packets;
 	r.st_drops = t.drops + t.ifdrops;
@@ -119,7 +119,7 @@ loss_alert(struct monitor *m)
 	struct timeval now;
 	char sig[128], detail[256];
 
-	totals(m, &t);
+	monitor_capture_totals(m, &t);
 	l.lost = m->loss_pending;
 	l.drops = t.drops;
 	l.ifdrops = t.ifdrops;

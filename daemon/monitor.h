@@ -58,6 +58,8 @@ int	 monitor_start(struct monitor *, struct policy *, const bool *isolated,
 int	 monitor_open(struct monitor *, struct policy *, const bool *isolated,
 	    struct loop *);
 int	 monitor_capture(struct monitor *);
+/* Packets and drops since start, capture handles replaced by reloads included. */
+void	 monitor_capture_totals(const struct monitor *, struct capture_totals *);
 /*
  * A new running policy: the old engine's flows end (their flow events,
  * with the old policy still valid), a new engine is built, the log takes

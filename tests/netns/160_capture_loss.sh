@@ -102,6 +102,26 @@ kd=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())
 [ "$2" = "$kd" ] || fail "status says kernel $2 dropped, the alert $kd"
 [ "$1" -gt 0 ] || fail "status says 0 dropped after the burst"
 grep '^monitoring:' "$LAB_DIR/status"
+nh=$(sed -n 's/^monitoring: \([0-9]*\) capture.*/\1/p' "$LAB_DIR/status")
+
+# A reload that replaces the capture handles (a mirror port is added)
+# must not reset what status reports: the closed handles' drops stay.
+in_ns "$GW" ip link add span0 type veth peer name span0p || fail "span0"
+in_ns "$GW" ip link set span0 up
+sed -i 's/^  evidence_packets = 4;/  evidence_packets = 4;\n  span = ( { interface = "span0"; zone = "lgwan"; } );/' "$LAB_DIR/bunri.conf"
+grep -q 'interface = "span0"' "$LAB_DIR/bunri.conf" || fail "could not add the span port to the lab policy"
+ctl reload >"$LAB_DIR/reload" 2>&1 || fail "reload with a span port: $(cat "$LAB_DIR/reload")"
+d1=$1 k1=$2 i=0
+until grep -q '^monitoring: [0-9]* capture handles' "$LAB_DIR/status" &&
+    [ "$(sed -n 's/^monitoring: \([0-9]*\) capture.*/\1/p' "$LAB_DIR/status")" -gt "$nh" ]; do
+	[ $i -lt 50 ] || fail "no new capture handle within 5 s of the reload: $(grep '^monitoring:' "$LAB_DIR/status")"
+	sleep 0.1; i=$((i + 1))
+	set -- $(status_drops)
+done
+[ "$1" -ge "$d1" ] && [ "$2" -ge "$k1" ] ||
+    fail "after a reload that replaced the capture handles status says $1 dropped (kernel $2), before $d1 (kernel $k1)"
+grep '^monitoring:' "$LAB_DIR/status"
+set -- "$d1" "$k1"
 
 # At stop: the last stats checkpoint carries the same drops and at least
 # the packets status saw; the log verifies and every line validates.
