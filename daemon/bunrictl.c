@@ -1,5 +1,6 @@
 /* bunrictl.c - the operator's tool: global options and the command table. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,6 +87,50 @@ ctl_no_more(const char *cmd, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * What getopt_long() refused: "--nft=yes" (a value for an option that
+ * takes none), "--p" (the start of two options), or an unknown option.
+ */
+static void
+bad_option(const char *cmd, const char *word, const struct option *longopts)
+{
+	const struct option *o, *match = NULL;
+	const char *eq;
+	size_t len, nmatch = 0;
+
+	if (strncmp(word, "--", 2) != 0 || word[2] == '\0') {
+		if (optopt != 0 && optopt != '?')
+			fprintf(stderr, "bunrictl %s: unknown option -%c\n",
+			    cmd, optopt);
+		else
+			fprintf(stderr, "bunrictl %s: unknown option %s\n",
+			    cmd, word);
+		return;
+	}
+	len = (eq = strchr(word, '=')) != NULL ? (size_t)(eq - word) :
+	    strlen(word);
+	for (o = longopts; o->name != NULL; o++) {
+		if (strncmp(o->name, word + 2, len - 2) != 0)
+			continue;
+		if (strlen(o->name) == len - 2) {	/* exact: wins */
+			match = o;
+			nmatch = 1;
+			break;
+		}
+		match = o;
+		nmatch++;
+	}
+	if (nmatch == 1 && eq != NULL && match->has_arg == no_argument)
+		fprintf(stderr, "bunrictl %s: --%s takes no value (\"%s\")\n",
+		    cmd, match->name, word);
+	else if (nmatch > 1)
+		fprintf(stderr, "bunrictl %s: ambiguous option %.*s; spell it "
+		    "out\n", cmd, (int)len, word);
+	else
+		fprintf(stderr, "bunrictl %s: unknown option %.*s\n", cmd,
+		    (int)len, word);
+}
+
 /* The "c:S:h" every command takes, added to its own short options. */
 int
 ctl_getopt(struct ctl *ctl, int argc, char **argv, const char *shortopts,
@@ -110,12 +155,7 @@ ctl_getopt(struct ctl *ctl, int argc, char **argv, const char *shortopts,
 			    argv[0], argv[optind - 1]);
 			return '?';
 		case '?':
-			if (optopt != 0)
-				fprintf(stderr, "bunrictl %s: unknown option "
-				    "-%c\n", argv[0], optopt);
-			else
-				fprintf(stderr, "bunrictl %s: unknown option "
-				    "%s\n", argv[0], argv[optind - 1]);
+			bad_option(argv[0], argv[optind - 1], longopts);
 			return '?';
 		default:
 			return ch;
@@ -145,6 +185,41 @@ ctl_load_policy(const struct ctl *ctl, time_t now, bool warnings,
 	return p;
 }
 
+/*
+ * A closed stdin, stdout or stderr would be the next descriptor opened: a
+ * policy, a capture or the control socket, which printf() would then write
+ * into.  Hold each such slot with /dev/null, read-only for the outputs, so
+ * that writing fails (and is reported) instead of going somewhere.
+ */
+static void
+hold_std_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF &&
+		    open("/dev/null", O_RDONLY) == -1)
+			_exit(CTL_EXIT_ERR);
+}
+
+/* A command that succeeded but whose output was lost did not succeed. */
+static int
+finish(const char *name, int rc)
+{
+	int err = 0;
+
+	if (fflush(stdout) == EOF)
+		err = errno;
+	else if (ferror(stdout))
+		err = EIO;
+	if (err != 0 && rc == CTL_EXIT_OK) {
+		fprintf(stderr, "bunrictl %s: writing the output: %s\n", name,
+		    strerror(err));
+		rc = CTL_EXIT_ERR;
+	}
+	return rc;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -159,6 +234,7 @@ main(int argc, char *argv[])
 	size_t i;
 	int ch, off;
 
+	hold_std_fds();
 	opterr = 0;
 	/* "+": stop at the command name; its own options follow it. */
 	while ((ch = getopt_long(argc, argv, "+:c:S:h", longopts, NULL)) != -1) {
@@ -189,6 +265,20 @@ main(int argc, char *argv[])
 		return CTL_EXIT_ERR;
 	}
 	name = argv[optind];
+	if (strcmp(name, "help") == 0) {	/* "help [COMMAND]" */
+		if (optind + 1 < argc)
+			for (i = 0; i < NCMDS; i++)
+				if (strcmp(argv[optind + 1], cmds[i].name) == 0)
+					break;
+		if (optind + 1 < argc && i == NCMDS) {
+			fprintf(stderr, "bunrictl: unknown command \"%s\"\n",
+			    argv[optind + 1]);
+			ctl_usage(stderr, NULL);
+			return CTL_EXIT_ERR;
+		}
+		ctl_usage(stdout, optind + 1 < argc ? argv[optind + 1] : NULL);
+		return fflush(stdout) == EOF ? CTL_EXIT_ERR : CTL_EXIT_OK;
+	}
 	for (i = 0; i < NCMDS; i++) {
 		if (strcmp(name, cmds[i].name) != 0)
 			continue;
@@ -200,7 +290,7 @@ main(int argc, char *argv[])
 		/* Fresh getopt state for the command's own words. */
 		off = optind;
 		optind = 0;
-		return cmds[i].fn(&ctl, argc - off, argv + off);
+		return finish(name, cmds[i].fn(&ctl, argc - off, argv + off));
 	}
 	fprintf(stderr, "bunrictl: unknown command \"%s\"\n", name);
 	ctl_usage(stderr, NULL);

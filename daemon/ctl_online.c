@@ -130,8 +130,11 @@ read_reply(const char *name, const char *path, int fd)
 out:
 	free(line);
 	fclose(f);
-	if (fflush(stdout) == EOF && rc == CTL_EXIT_OK)
+	if (fflush(stdout) == EOF && rc == CTL_EXIT_OK) {
+		fprintf(stderr, "bunrictl %s: writing the reply: %s (the "
+		    "request was carried out)\n", name, strerror(errno));
 		rc = CTL_EXIT_ERR;
+	}
 	return rc;
 }
 
