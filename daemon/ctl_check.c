@@ -1,5 +1,6 @@
 /* ctl_check.c - bunrictl check: validate a policy file without a daemon. */
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "ctl.h"
@@ -25,8 +26,18 @@ ctl_check(struct ctl *ctl, int argc, char **argv)
 	if ((ch = ctl_getopt(ctl, argc, argv, "", longopts)) != -1)
 		return ctl_optend("check", ch);
 	/* "bunrictl check FILE" reads as naturally as "check -c FILE". */
-	if (optind < argc)
+	if (optind < argc) {
+		/* -c A and B: which one was meant is not ours to guess. */
+		if (strcmp(ctl->conf, CTL_DEFAULT_CONF) != 0 &&
+		    strcmp(ctl->conf, argv[optind]) != 0) {
+			fprintf(stderr, "bunrictl check: two policy files, "
+			    "\"%s\" (-c) and \"%s\"; give one\n", ctl->conf,
+			    argv[optind]);
+			ctl_usage(stderr, "check");
+			return CTL_EXIT_ERR;
+		}
 		ctl->conf = argv[optind++];
+	}
 	if (optind < argc) {
 		fprintf(stderr, "bunrictl check: unexpected argument \"%s\" "
 		    "(one policy file, given as FILE or -c FILE)\n", argv[optind]);
