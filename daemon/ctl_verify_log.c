@@ -23,6 +23,12 @@ read_key(const char *path, uint8_t key[CHAIN_LEN])
 		return -1;
 	}
 	n = fread(buf, 1, sizeof(buf), f);
+	if (ferror(f)) {		/* a directory, say */
+		fprintf(stderr, "bunrictl verify-log: %s: %s\n", path,
+		    strerror(errno));
+		fclose(f);
+		return -1;
+	}
 	fclose(f);
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' ||
 	    buf[n - 1] == ' '))
