@@ -34,7 +34,8 @@ static const struct ctl_cmd cmds[] = {
 	{ "show",	ctl_show,	"--nft [-c FILE]" },
 	{ "audit",	ctl_audit,	"--pcap PCAP [--json] [-c FILE]" },
 	{ "explain",	ctl_explain,	"--from ADDR --to ADDR --proto P "
-	    "[--port N] [--mac MAC] [--iface IF] [-c FILE]" },
+	    "[--port N] [--mac MAC] [--iface IF] [--isolated ZONE] "
+	    "[--offline] [-c FILE]" },
 	{ "verify-log",	ctl_verify_log,	"FILE [--key KEYFILE] "
 	    "[--until SEQ:CHAIN] [-c FILE]" },
 	{ "status",	ctl_status,	"[-S SOCKET]" },

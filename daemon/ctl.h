@@ -82,6 +82,13 @@ int		 ctl_no_more(const char *cmd, int argc, char **argv);
 int		 ctl_request(struct ctl *, const char *name, int cmd,
 		    const char *arg);
 /*
+ * The zones the bunrid at `path` holds isolated, from its status, space
+ * separated, "none" when none; -1 when it does not answer within
+ * `timeout` seconds (ctl_online.c).
+ */
+int		 ctl_isolated(const char *path, int timeout, char *buf,
+		    size_t len);
+/*
  * Load and validate ctl->conf at `now`.  Prints the diagnostics to stderr
  * (warnings only if `warnings`); returns NULL, already said why, when the
  * file cannot be read or the policy is invalid.

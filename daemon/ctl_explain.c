@@ -9,8 +9,15 @@
 #include "ctl.h"
 #include "decide.h"
 
+/* Asking the running bunrid which zones it isolates must not hold us up. */
+#define ISOLATED_TIMEOUT	2
+#define MAX_ISOLATED		64
+
 struct explain_args {
 	const char	*from, *to, *proto, *port, *mac, *iface;
+	const char	*isolated[MAX_ISOLATED];	/* --isolated */
+	size_t		 nisolated;
+	bool		 offline;			/* --offline */
 };
 
 static int
@@ -23,6 +30,8 @@ parse_args(struct ctl *ctl, int argc, char **argv, struct explain_args *a)
 		{ "port",	required_argument,	NULL,	'P' },
 		{ "mac",	required_argument,	NULL,	'm' },
 		{ "iface",	required_argument,	NULL,	'i' },
+		{ "isolated",	required_argument,	NULL,	'I' },
+		{ "offline",	no_argument,		NULL,	'O' },
 		CTL_COMMON_LONGOPTS
 	};
 	int ch;
@@ -36,6 +45,15 @@ parse_args(struct ctl *ctl, int argc, char **argv, struct explain_args *a)
 		case 'P': a->port = optarg; break;
 		case 'm': a->mac = optarg; break;
 		case 'i': a->iface = optarg; break;
+		case 'O': a->offline = true; break;
+		case 'I':
+			if (a->nisolated == MAX_ISOLATED) {
+				fprintf(stderr, "bunrictl explain: more than %d "
+				    "--isolated\n", MAX_ISOLATED);
+				return -1;
+			}
+			a->isolated[a->nisolated++] = optarg;
+			break;
 		case 'h':
 			ctl_usage(stdout, "explain");
 			exit(CTL_EXIT_OK);
@@ -183,6 +201,71 @@ set_mac(const struct policy *p, const char *mac, struct pkt_meta *m)
 	return 0;
 }
 
+/* Mark the zones named in `list` (comma or space separated). */
+static int
+mark_isolated(const struct policy *p, const char *list, bool strict,
+    bool *iso)
+{
+	const struct zone *z;
+	char name[128];
+	size_t i, n;
+
+	while (*list != '\0') {
+		n = strcspn(list, ", ");
+		if (n > 0 && n < sizeof(name)) {
+			memcpy(name, list, n);
+			name[n] = '\0';
+			if ((z = policy_zone_by_name(p, name)) != NULL)
+				iso[z->index] = true;
+			else if (strict) {
+				fprintf(stderr, "bunrictl explain: --isolated "
+				    "\"%s\" is not a zone of the policy; zones:",
+				    name);
+				for (i = 0; i < p->nzones; i++)
+					fprintf(stderr, " %s", p->zones[i].name);
+				fputc('\n', stderr);
+				return -1;
+			}
+		}
+		list += n;
+		list += strspn(list, ", ");
+	}
+	return 0;
+}
+
+/*
+ * The zones isolated now: --isolated, plus what the running bunrid (-S,
+ * else the policy's control socket) isolates, unless --offline.  An
+ * unreachable daemon leaves only --isolated: explain works without one.
+ */
+static bool *
+isolated_zones(const struct ctl *ctl, const struct policy *p,
+    const struct explain_args *a)
+{
+	const char *path;
+	char list[4096];
+	bool *iso;
+	size_t i;
+
+	if ((iso = calloc(p->nzones ? p->nzones : 1, sizeof(*iso))) == NULL) {
+		fprintf(stderr, "bunrictl explain: out of memory\n");
+		return NULL;
+	}
+	for (i = 0; i < a->nisolated; i++)
+		if (mark_isolated(p, a->isolated[i], true, iso) == -1) {
+			free(iso);
+			return NULL;
+		}
+	if (a->offline)
+		return iso;
+	path = ctl->sock != NULL ? ctl->sock : p->gw.control_socket != NULL ?
+	    p->gw.control_socket : DEF_CONTROL_SOCKET;
+	if (ctl_isolated(path, ISOLATED_TIMEOUT, list, sizeof(list)) == 0 &&
+	    strcmp(list, "none") != 0)
+		(void)mark_isolated(p, list, false, iso);
+	return iso;
+}
+
 static int
 build_meta(const struct policy *p, const struct explain_args *a,
     struct pkt_meta *m)
@@ -224,6 +307,7 @@ ctl_explain(struct ctl *ctl, int argc, char **argv)
 	struct decision d;
 	struct policy *p;
 	struct diags dg;
+	bool *iso = NULL;
 	char buf[2048];
 	time_t now = time(NULL);
 	int rc = CTL_EXIT_ERR;
@@ -233,17 +317,19 @@ ctl_explain(struct ctl *ctl, int argc, char **argv)
 	diags_init(&dg);
 	if ((p = ctl_load_policy(ctl, now, false, &dg)) == NULL)
 		goto out;
-	if (build_meta(p, &a, &m) == -1)
+	if (build_meta(p, &a, &m) == -1 ||
+	    (iso = isolated_zones(ctl, p, &a)) == NULL)
 		goto out;
 	/* The same lookups the sniffer uses; a scan would answer the same. */
 	(void)decide_index(p);
-	if (decide(p, &m, NULL, now, &d) == -1) {
+	if (decide(p, &m, iso, now, &d) == -1) {
 		fprintf(stderr, "bunrictl explain: no ingress\n");
 		goto out;
 	}
 	printf("%s\n", decision_fmt(p, &m, &d, buf, sizeof(buf)));
 	rc = d.allowed ? CTL_EXIT_OK : CTL_EXIT_BLOCKED;
 out:
+	free(iso);
 	policy_free(p);
 	diags_free(&dg);
 	return rc;

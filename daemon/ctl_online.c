@@ -41,10 +41,10 @@ socket_path(const struct ctl *ctl)
 }
 
 static int
-connect_to(const char *name, const char *path)
+connect_to(const char *name, const char *path, int timeout)
 {
 	struct sockaddr_un sa;
-	struct timeval tv = { REPLY_TIMEOUT, 0 };
+	struct timeval tv = { timeout, 0 };
 	int fd, saved;
 
 	memset(&sa, 0, sizeof(sa));
@@ -177,7 +177,7 @@ ctl_request(struct ctl *ctl, const char *name, int cmd,
 		perror("bunrictl");
 		return CTL_EXIT_ERR;
 	}
-	if ((fd = connect_to(name, path)) == -1) {
+	if ((fd = connect_to(name, path, REPLY_TIMEOUT)) == -1) {
 		if (errno == EACCES || errno == EPERM) {
 			fprintf(stderr, "bunrictl %s: not permitted: %s: %s"
 			    " (root and group bunri may connect)\n", name, path,
@@ -231,4 +231,51 @@ int
 ctl_restore(struct ctl *ctl, int argc, char **argv)
 {
 	return online(ctl, argc, argv, CTLP_RESTORE);
+}
+
+/*
+ * The "isolated:" line of the running bunrid's status: the zone names,
+ * space separated ("none" when none).  The reply's other lines are not
+ * read.  -1 when nothing answers in time; explain then knows no isolation.
+ */
+int
+ctl_isolated(const char *path, int timeout, char *buf, size_t len)
+{
+	enum ctlp_status st;
+	char req[CTLP_MAX_LINE], err[128], *line = NULL;
+	const char *text;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *f;
+	int fd, r, rc = -1, lineno = 0;
+
+	if ((r = ctlp_format_request(CTLP_STATUS, NULL, req, sizeof(req), err,
+	    sizeof(err))) == -1 || (fd = connect_to("explain", path,
+	    timeout)) == -1)
+		return -1;
+	if (send_all(fd, req, (size_t)r) == -1 || (f = fdopen(fd, "r")) ==
+	    NULL) {
+		close(fd);
+		return -1;
+	}
+	while ((n = getline(&line, &cap, f)) != -1) {
+		if (n > 0 && line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (lineno++ == 0) {
+			if (ctlp_parse_status(line, (size_t)n, &st) == -1 ||
+			    st != CTLP_OK)
+				break;
+			continue;
+		}
+		if (ctlp_body_line(line, &text) == 0)
+			break;		/* the end, and no such line */
+		if (strncmp(text, "isolated: ", 10) == 0) {
+			if ((size_t)snprintf(buf, len, "%s", text + 10) < len)
+				rc = 0;
+			break;
+		}
+	}
+	free(line);
+	fclose(f);
+	return rc;
 }

@@ -78,6 +78,14 @@ r 1 "" "two policy files" check -c "$tmp/typo.conf" "$CONF"
 r 1 "" "two policy files" -c "$tmp/typo.conf" check "$CONF"
 r 0 "valid" "" -c "$CONF" check "$CONF"
 
+# ---- explain: "zone isolated" without a daemon, with --isolated ----
+X="--from 203.0.113.25 --to 198.51.100.25 --proto tcp --port 25 -c $CONF -S $tmp/no.sock"
+r 0 "^allowed by F-001 " "" explain $X
+r 5 "^blocked: zone isolated: destination zone lgwan is isolated" "" explain $X --isolated lgwan
+r 5 "^blocked: zone isolated: source zone internet is isolated" "" explain $X --isolated mgmt,internet
+r 1 "" "--isolated \"nope\" is not a zone" explain $X --isolated nope
+r 0 "^allowed by F-001 " "" explain $X --isolated mgmt --offline
+
 # ---- verify-log: a directory as the key is named as such ----
 r 1 "" "$tmp/dir: Is a directory" verify-log --key "$tmp/dir" "$tmp/nonexistent.json"
 
