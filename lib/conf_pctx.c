@@ -229,6 +229,25 @@ pc_type(struct pctx *c, const config_setting_t *s, const char *path,
 	return ok;
 }
 
+/*
+ * What to add for a missing top-level setting.  It has no line of its
+ * own, so the message goes to line 1 of the policy: every error a person
+ * reads names FILE:LINE.
+ */
+static const char *
+top_hint(const char *name)
+{
+	if (strcmp(name, "version") == 0)
+		return "add version = 1; at the top of the file";
+	if (strcmp(name, "gateway") == 0)
+		return "add gateway = { name = \"...\"; }; (see bunri.conf(5))";
+	if (strcmp(name, "zones") == 0)
+		return "add zones = ( { name = ...; kind = ...; "
+		    "interfaces = [ ... ]; networks = [ ... ]; } ); "
+		    "(see bunri.conf(5))";
+	return "add it at the top level (see bunri.conf(5))";
+}
+
 config_setting_t *
 pc_get(struct pctx *c, const config_setting_t *g, const char *gpath,
     const char *name, enum ptype want, bool required, char *path)
@@ -241,7 +260,9 @@ pc_get(struct pctx *c, const config_setting_t *g, const char *gpath,
 			pc_err(c, g, "%s: missing required setting \"%s\"",
 			    gpath, name);
 		else if (required)
-			pc_err(c, g, "missing required setting \"%s\"", name);
+			diag_add(c->d, DIAG_ERROR, c->p->files[0], 1,
+			    "%s: missing required setting \"%s\"; %s", name,
+			    name, top_hint(name));
 		return NULL;
 	}
 	if (!pc_type(c, m, path, want))

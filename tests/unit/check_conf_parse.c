@@ -196,7 +196,8 @@ START_TEST(errors_top_and_gateway)
 	expect_subst("version = 1;", "version = = 1;", "version",
 	    "syntax error; check this line");
 	t = subst(EXAMPLE, "version = 1;", "");
-	expect_error(t, "missing required setting \"version\"", 0);
+	expect_error(t, "version: missing required setting \"version\"; "
+	    "add version = 1;", 1);
 	free(t);
 	expect_subst("version = 1;", "version = 1; flow = 1;", "flow = 1",
 	    "unknown setting \"flow\" (did you mean \"flows\"?)");
