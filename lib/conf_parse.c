@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "conf_parse.h"
+#include "conf_rules_int.h"
 
 /*
  * libconfig 1.5 hands out source lines through an unsigned short macro,
@@ -353,6 +354,7 @@ conf_parse(struct policy *p, const struct conf_text *t, struct diags *d)
 	parse_version(&c, root);
 	gw = parse_gateway_mode(&c, root);
 	pz_zones(&c, root);
+	rules_dup_names(p, d);
 	for (i = 0; i < p->nzones; i++)
 		if (zone_index_names(&p->zones[i]) == -1)
 			diag_add(d, DIAG_ERROR, p->files[0], 0,

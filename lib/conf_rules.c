@@ -439,14 +439,22 @@ out:
 }
 
 void
-rules_structure(const struct policy *p, struct diags *d)
+rules_dup_names(const struct policy *p, struct diags *d)
 {
-	size_t	 i, nhosts, naddrs;
+	size_t	 i;
 
 	dup_zone_names(p, d);
-	zone_pair_names(p, d);
 	for (i = 0; i < p->nzones; i++)
 		dup_host_names(&p->zones[i], d);
+}
+
+void
+rules_structure(const struct policy *p, struct diags *d)
+{
+	size_t	 nhosts, naddrs;
+
+	rules_dup_names(p, d);
+	zone_pair_names(p, d);
 	dup_flow_ids(p, d);
 	nhosts = count_hosts(p, &naddrs);
 	dup_macs(p, nhosts, d);

@@ -1,4 +1,4 @@
-/* conf_rules_int.h - helpers shared by the cross-setting checks (lib/conf_rules*.c only). */
+/* conf_rules_int.h - helpers shared by the cross-setting checks (lib/conf_rules*.c; conf_parse.c for the names). */
 #ifndef BUNRI_CONF_RULES_INT_H
 #define BUNRI_CONF_RULES_INT_H
 
@@ -55,6 +55,13 @@ void	 rules_addrix_free(struct rules_addrix *);
 /* Rule 3 over the flows not skipped by rules 1 and the structure checks. */
 void	 rules_rule3(const struct policy *, const bool *skip,
 	    const struct rules_addrix *, struct diags *);
+
+/*
+ * Duplicate zone names and host names in a zone.  Also run by the parser
+ * right after the zones: a reference that no longer resolves because of
+ * a duplicate must not hide the duplicate itself.
+ */
+void	 rules_dup_names(const struct policy *, struct diags *);
 
 /* The parts of conf_rules_check(). */
 void	 rules_structure(const struct policy *, struct diags *);
