@@ -1,4 +1,4 @@
-/* conf_nets.c - cross-zone checks of interfaces, networks and host addresses. */
+/* conf_nets.c - cross-zone checks of interfaces, networks, host and endpoint addresses. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,10 +284,60 @@ check_host_addrs(const struct policy *p, struct diags *d)
 	}
 }
 
+/*
+ * "internet:192.0.2.10" where a more specific zone claims the address:
+ * the catch-all yields, so the endpoint is not in the zone it names and
+ * the flow would be checked against the wrong zone's rules.
+ */
+static void
+ep_addr_report(const struct policy *p, const struct endpoint *ep,
+    const char *path, const struct srcloc *loc, const struct srcloc *fb,
+    struct diags *d)
+{
+	const struct zone *in;
+	const struct addr *net;
+	char		 a[ADDR_STRLEN], b[ADDR_STRLEN];
+
+	if (ep->kind != EP_PREFIX || ep->zone == NULL)
+		return;
+	in = zone_of_addr(p, &ep->prefix, ep->zone, &net);
+	if (in == NULL || in == ep->zone)
+		return;
+	addr_fmt(&ep->prefix, a, sizeof(a));
+	rules_diag(d, DIAG_ERROR, loc, fb,
+	    "%s: %s lies in %s of zone \"%s\", not in zone \"%s\"; name it "
+	    "as \"%s:%s\" (or a host of that zone) or fix the address", path,
+	    a, addr_fmt(net, b, sizeof(b)), rules_zname(in),
+	    rules_zname(ep->zone), rules_zname(in), a);
+}
+
+static void
+check_ep_addrs(const struct policy *p, struct diags *d)
+{
+	char	 path[RULES_PATHLEN + 8], fp[RULES_PATHLEN];
+	size_t	 i;
+
+	for (i = 0; i < p->nflows; i++) {
+		const struct flow *f = &p->flows[i];
+
+		rules_flow_path(f, fp, sizeof(fp));
+		snprintf(path, sizeof(path), "%s.from", fp);
+		ep_addr_report(p, &f->from, path, &f->from_loc, &f->loc, d);
+		snprintf(path, sizeof(path), "%s.to", fp);
+		ep_addr_report(p, &f->to, path, &f->to_loc, &f->loc, d);
+	}
+	for (i = 0; i < p->gw.nadmin_from; i++) {
+		snprintf(path, sizeof(path), "gateway.admin.from[%zu]", i);
+		ep_addr_report(p, &p->gw.admin_from[i], path,
+		    &p->gw.admin_loc, &p->gw.loc, d);
+	}
+}
+
 void
 rules_networks(const struct policy *p, struct diags *d)
 {
 	check_ifaces(p, d);
 	check_overlaps(p, d);
 	check_host_addrs(p, d);
+	check_ep_addrs(p, d);
 }
