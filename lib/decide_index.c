@@ -1,4 +1,6 @@
 /* decide_index.c - flows grouped by zone pair and indexed by address, for decide(). */
+#include <sys/socket.h>
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,37 +15,178 @@
  * with the lowest position, as in the linear scan.
  */
 
-static int
-size_cmp(size_t x, size_t y)
+/*
+ * The sort keys are packed once into words (below), so the sorts compare
+ * integers instead of chasing flow and zone pointers for every compare.
+ */
+
+static uint64_t
+be64(const uint8_t *b)
 {
-	return x < y ? -1 : x > y;
+	uint64_t v;
+
+	memcpy(&v, b, sizeof(v));
+	return __builtin_bswap64(v);
 }
 
-static int
-pair_cmp(const struct flow *a, const struct flow *b)
+static uint32_t
+be32(const uint8_t *b)
 {
-	int c;
+	uint32_t v;
 
-	if ((c = size_cmp(a->from.zone->index, b->from.zone->index)) != 0)
-		return c;
-	return size_cmp(a->to.zone->index, b->to.zone->index);
+	memcpy(&v, b, sizeof(v));
+	return __builtin_bswap32(v);
 }
 
-/* Flows live in one array, so pointer order is policy order. */
+/* Zone pair and position of a flow: (from, to, position) as one order. */
+struct flow_key {
+	uint64_t	 pair;
+	uint64_t	 pos;
+};
+
 static int
-pos_cmp(const struct flow *a, const struct flow *b)
+flow_key_cmp(const void *x, const void *y)
 {
-	return a < b ? -1 : a > b;
+	const struct flow_key *a = x, *b = y;
+
+	if (a->pair != b->pair)
+		return a->pair < b->pair ? -1 : 1;
+	return a->pos < b->pos ? -1 : a->pos > b->pos;
 }
 
-static int
-flow_ptr_cmp(const void *x, const void *y)
-{
-	const struct flow *a = *(const struct flow * const *)x;
-	const struct flow *b = *(const struct flow * const *)y;
-	int c;
+/*
+ * An entry's order (from, to, key, key2, flow position) as 48 big-endian
+ * bytes compared word by word.  An address is packed as addr_cmp orders
+ * it: family, the family's bytes (the rest zero), plen.  The last word
+ * ends with the entry's index in the filled array, which is in flow
+ * position order (index_fill), so it stands for the position and makes
+ * the order total.
+ */
+struct ent_key {
+	uint64_t	 w[6];
+};
 
-	return (c = pair_cmp(a, b)) != 0 ? c : pos_cmp(a, b);
+static int
+ent_key_word_cmp(const void *x, const void *y)
+{
+	const struct ent_key *a = x, *b = y;
+	int i;
+
+	for (i = 0; i < 6; i++)
+		if (a->w[i] != b->w[i])
+			return a->w[i] < b->w[i] ? -1 : 1;
+	return 0;
+}
+
+static void
+put_be32(uint8_t *b, uint32_t v)
+{
+	b[0] = (uint8_t)(v >> 24);
+	b[1] = (uint8_t)(v >> 16);
+	b[2] = (uint8_t)(v >> 8);
+	b[3] = (uint8_t)v;
+}
+
+static void
+put_addr(uint8_t *b, const struct addr *a)
+{
+	b[0] = a->family;
+	memcpy(b + 1, a->a, a->family == AF_INET ? 4 : 16);
+	b[17] = a->plen;
+}
+
+/* Sort n flows by (from, to, position); -1 on no memory or odd sizes. */
+static int
+sort_flows(const struct policy *p, const struct flow **v, size_t n)
+{
+	struct flow_key *k;
+	size_t i;
+
+	if ((k = malloc((n + 1) * sizeof(*k))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (v[i]->from.zone->index > UINT32_MAX ||
+		    v[i]->to.zone->index > UINT32_MAX) {
+			free(k);
+			return -1;
+		}
+		k[i].pair = (uint64_t)v[i]->from.zone->index << 32 |
+		    v[i]->to.zone->index;
+		k[i].pos = (uint64_t)(v[i] - p->flows);
+	}
+	qsort(k, n, sizeof(*k), flow_key_cmp);
+	for (i = 0; i < n; i++)
+		v[i] = &p->flows[k[i].pos];
+	free(k);
+	return 0;
+}
+
+/* Sort n entries by (from, to, key, key2, position). */
+static int
+sort_ents(struct didx_ent *v, size_t n)
+{
+	struct didx_ent *tmp;
+	struct ent_key *k;
+	uint8_t b[48];
+	size_t i, j;
+
+	if (n > UINT32_MAX)
+		return -1;
+	k = malloc((n + 1) * sizeof(*k));
+	tmp = malloc((n + 1) * sizeof(*tmp));
+	if (k == NULL || tmp == NULL) {
+		free(k);
+		free(tmp);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (v[i].f->from.zone->index > UINT32_MAX ||
+		    v[i].f->to.zone->index > UINT32_MAX) {
+			free(k);
+			free(tmp);
+			return -1;
+		}
+		memset(b, 0, sizeof(b));
+		put_be32(b, (uint32_t)v[i].f->from.zone->index);
+		put_be32(b + 4, (uint32_t)v[i].f->to.zone->index);
+		put_addr(b + 8, &v[i].key);
+		put_addr(b + 26, &v[i].key2);
+		put_be32(b + 44, (uint32_t)i);
+		for (j = 0; j < 6; j++)
+			k[i].w[j] = be64(b + 8 * j);
+	}
+	qsort(k, n, sizeof(*k), ent_key_word_cmp);
+	memcpy(tmp, v, n * sizeof(*v));
+	for (i = 0; i < n; i++)
+		v[i] = tmp[(uint32_t)k[i].w[5]];
+	free(k);
+	free(tmp);
+	return 0;
+}
+
+/*
+ * addr_cmp()'s order (family, the family's bytes, plen) with the bytes
+ * read as big-endian words: the binary searches of every new flow run it.
+ */
+static int
+key_cmp(const struct addr *x, const struct addr *y)
+{
+	uint64_t p, q;
+
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	if (x->family == AF_INET) {
+		p = be32(x->a);
+		q = be32(y->a);
+	} else if ((p = be64(x->a)) == (q = be64(y->a))) {
+		p = be64(x->a + 8);
+		q = be64(y->a + 8);
+	}
+	if (p != q)
+		return p < q ? -1 : 1;
+	if (x->plen != y->plen)
+		return x->plen < y->plen ? -1 : 1;
+	return 0;
 }
 
 static int
@@ -52,22 +195,9 @@ ent_key_cmp(const struct didx_ent *e, const struct addr *a,
 {
 	int c;
 
-	if ((c = addr_cmp(&e->key, a)) != 0)
+	if ((c = key_cmp(&e->key, a)) != 0)
 		return c;
-	return addr_cmp(&e->key2, b);
-}
-
-static int
-ent_cmp(const void *x, const void *y)
-{
-	const struct didx_ent *a = x, *b = y;
-	int c;
-
-	if ((c = pair_cmp(a->f, b->f)) != 0)
-		return c;
-	if ((c = ent_key_cmp(a, &b->key, &b->key2)) != 0)
-		return c;
-	return pos_cmp(a->f, b->f);
+	return key_cmp(&e->key2, b);
 }
 
 bool
@@ -242,11 +372,14 @@ decide_index(struct policy *p)
 		return -1;
 	}
 	index_fill(p, di, &n);
-	qsort(di->all, n.all, sizeof(*di->all), flow_ptr_cmp);
-	qsort(di->wide, n.wide, sizeof(*di->wide), flow_ptr_cmp);
-	qsort(di->both, n.both, sizeof(*di->both), ent_cmp);
-	qsort(di->dst, n.dst, sizeof(*di->dst), ent_cmp);
-	qsort(di->src, n.src, sizeof(*di->src), ent_cmp);
+	if (sort_flows(p, di->all, n.all) == -1 ||
+	    sort_flows(p, di->wide, n.wide) == -1 ||
+	    sort_ents(di->both, n.both) == -1 ||
+	    sort_ents(di->dst, n.dst) == -1 ||
+	    sort_ents(di->src, n.src) == -1) {
+		decide_index_free(di);
+		return -1;
+	}
 	index_slice(di, &n);
 	p->didx = di;
 	return 0;
