@@ -69,6 +69,25 @@ flow_ptr_cmp(const void *x, const void *y)
 	return c != 0 ? c : (a > b) - (a < b);
 }
 
+/*
+ * Policies are mostly written in order (flow ids counting up, networks by
+ * zone): a sorted table skips qsort, which compares far more than once
+ * per element even then.
+ */
+static void
+sort(void *base, size_t n, size_t size, int (*cmp)(const void *,
+    const void *))
+{
+	const char *b = base;
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if (cmp(b + (i - 1) * size, b + i * size) > 0)
+			break;
+	if (i < n)
+		qsort(base, n, size, cmp);
+}
+
 void
 policy_index_free(struct policy_index *pi)
 {
@@ -150,11 +169,11 @@ index_build(struct policy_index *pi, const struct policy *p)
 		if (p->flows[i].id != NULL)
 			pi->flows[pi->nflows++] = &p->flows[i];
 
-	qsort(pi->ifaces, pi->nifaces, sizeof(*pi->ifaces), iface_cmp);
-	qsort(pi->macs, pi->nmacs, sizeof(*pi->macs), mac_ent_cmp);
-	qsort(pi->addrs, pi->naddrs, sizeof(*pi->addrs), addr_ent_cmp);
-	qsort(pi->nets, pi->nnets, sizeof(*pi->nets), net_cmp);
-	qsort(pi->flows, pi->nflows, sizeof(*pi->flows), flow_ptr_cmp);
+	sort(pi->ifaces, pi->nifaces, sizeof(*pi->ifaces), iface_cmp);
+	sort(pi->macs, pi->nmacs, sizeof(*pi->macs), mac_ent_cmp);
+	sort(pi->addrs, pi->naddrs, sizeof(*pi->addrs), addr_ent_cmp);
+	sort(pi->nets, pi->nnets, sizeof(*pi->nets), net_cmp);
+	sort(pi->flows, pi->nflows, sizeof(*pi->flows), flow_ptr_cmp);
 
 	for (i = 0; i < pi->nnets; i++) {
 		struct pi_netgroup *g = pi->ngroups ?
