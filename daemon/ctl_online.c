@@ -178,7 +178,9 @@ ctl_request(struct ctl *ctl, const char *name, int cmd,
 		return CTL_EXIT_ERR;
 	}
 	if ((fd = connect_to(name, path, REPLY_TIMEOUT)) == -1) {
-		if (errno == EACCES || errno == EPERM) {
+		if (errno == ENAMETOOLONG) {	/* said; a typo, not a dead daemon */
+			rc = CTL_EXIT_ERR;
+		} else if (errno == EACCES || errno == EPERM) {
 			fprintf(stderr, "bunrictl %s: not permitted: %s: %s"
 			    " (root and group bunri may connect)\n", name, path,
 			    strerror(errno));

@@ -78,6 +78,12 @@ r 1 "" "two policy files" check -c "$tmp/typo.conf" "$CONF"
 r 1 "" "two policy files" -c "$tmp/typo.conf" check "$CONF"
 r 0 "valid" "" -c "$CONF" check "$CONF"
 
+# ---- online commands without a daemon: 2; a socket path no socket can have: 1 ----
+r 2 "" "cannot reach bunrid at $tmp/no\.sock" -S "$tmp/no.sock" status
+r 2 "" "cannot reach bunrid" isolate lgwan -S "$tmp/no.sock"
+long=$tmp/$(printf '%0120d' 0).sock
+r 1 "" "socket path too long" -S "$long" status
+
 # ---- explain: "zone isolated" without a daemon, with --isolated ----
 X="--from 203.0.113.25 --to 198.51.100.25 --proto tcp --port 25 -c $CONF -S $tmp/no.sock"
 r 0 "^allowed by F-001 " "" explain $X
