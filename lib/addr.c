@@ -171,22 +171,125 @@ addr_cmp(const struct addr *x, const struct addr *y)
 	return 0;
 }
 
+static char *
+put_dec(char *p, unsigned v)
+{
+	char t[10];
+	int n = 0;
+
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	while (n > 0)
+		*p++ = t[--n];
+	return p;
+}
+
+static char *
+put_v4(char *p, const uint8_t *a)
+{
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (i > 0)
+			*p++ = '.';
+		p = put_dec(p, a[i]);
+	}
+	return p;
+}
+
+static char *
+put_hex16(char *p, unsigned w)
+{
+	static const char hx[] = "0123456789abcdef";
+	int sh;
+
+	for (sh = 12; sh > 0 && (w >> sh) == 0; sh -= 4)
+		;
+	for (; sh >= 0; sh -= 4)
+		*p++ = hx[(w >> sh) & 0xf];
+	return p;
+}
+
+/*
+ * inet_ntop()'s text, byte for byte (glibc's, after BIND): the first
+ * longest run of two or more zero words becomes "::", and an address
+ * whose first five words are zero and the sixth 0 or ffff ends in dotted
+ * IPv4 (except :: and ::1-like ones, where the run is longer).  Without
+ * libc's printf underneath: alerts format two addresses each.
+ */
+size_t
+addr_ntop(int family, const uint8_t *src, char *dst)
+{
+	unsigned w[8];
+	int i, best = -1, bestlen = 0, cur = -1, curlen = 0;
+	char *p = dst;
+
+	if (family == AF_INET) {
+		p = put_v4(p, src);
+		*p = '\0';
+		return (size_t)(p - dst);
+	}
+	for (i = 0; i < 8; i++) {
+		w[i] = (unsigned)src[2 * i] << 8 | src[2 * i + 1];
+		if (w[i] == 0) {
+			if (cur == -1)
+				cur = i, curlen = 0;
+			curlen++;
+		} else if (cur != -1) {
+			if (best == -1 || curlen > bestlen)
+				best = cur, bestlen = curlen;
+			cur = -1;
+		}
+	}
+	if (cur != -1 && (best == -1 || curlen > bestlen))
+		best = cur, bestlen = curlen;
+	if (best != -1 && bestlen < 2)
+		best = -1;
+	for (i = 0; i < 8; i++) {
+		if (best != -1 && i >= best && i < best + bestlen) {
+			if (i == best)
+				*p++ = ':';
+			continue;
+		}
+		if (i != 0)
+			*p++ = ':';
+		if (i == 6 && best == 0 && (bestlen == 6 ||
+		    (bestlen == 5 && w[5] == 0xffff))) {
+			p = put_v4(p, src + 12);
+			break;
+		}
+		p = put_hex16(p, w[i]);
+	}
+	if (best != -1 && best + bestlen == 8)
+		*p++ = ':';
+	*p = '\0';
+	return (size_t)(p - dst);
+}
+
 const char *
 addr_fmt(const struct addr *a, char *buf, size_t len)
 {
-	char tmp[INET6_ADDRSTRLEN];
+	char tmp[ADDR_NTOP_LEN + 4];
+	size_t n;
 
 	if (len == 0)
 		return buf;
-	if ((a->family != AF_INET && a->family != AF_INET6) ||
-	    inet_ntop(a->family, a->a, tmp, sizeof(tmp)) == NULL) {
+	if (a->family != AF_INET && a->family != AF_INET6) {
 		snprintf(buf, len, "?");
 		return buf;
 	}
-	if (addr_is_host(a))
-		snprintf(buf, len, "%s", tmp);
-	else
-		snprintf(buf, len, "%s/%u", tmp, a->plen);
+	n = addr_ntop(a->family, a->a, tmp);
+	if (!addr_is_host(a)) {
+		tmp[n++] = '/';
+		n = (size_t)(put_dec(tmp + n, a->plen) - tmp);
+	}
+	/* snprintf's truncation: at most len - 1 bytes, always terminated. */
+	if (n > len - 1)
+		n = len - 1;
+	memcpy(buf, tmp, n);
+	buf[n] = '\0';
 	return buf;
 }
 

@@ -55,6 +55,12 @@ bool	 prefix_overlap(const struct addr *, const struct addr *);
 bool	 addr_eq(const struct addr *, const struct addr *);
 /* "192.0.2.1" for a host, "192.0.2.0/24" for a prefix. Returns buf. */
 const char *addr_fmt(const struct addr *, char *buf, size_t len);
+/*
+ * The text of a plain address (v4: 4 bytes, v6: 16), exactly as
+ * inet_ntop() gives it, into dst of at least ADDR_NTOP_LEN bytes; its length.
+ */
+#define ADDR_NTOP_LEN	46	/* INET6_ADDRSTRLEN */
+size_t	 addr_ntop(int family, const uint8_t *src, char *dst);
 /* Total order (family, bytes, plen) for sorting and searching. */
 int	 addr_cmp(const struct addr *, const struct addr *);
 
