@@ -34,6 +34,26 @@ sb_printf(struct sbuf *b, const char *fmt, ...)
 		b->off = b->len - 1;
 }
 
+/*
+ * sb_printf(b, "%s", s) without the printf machinery, which alerts paid
+ * for on every piece; NULL as glibc prints it.
+ */
+static void
+sb_puts(struct sbuf *b, const char *s)
+{
+	size_t n, room;
+
+	if (s == NULL)
+		s = "(null)";
+	n = strlen(s);
+	if (b->off + 1 >= b->len)
+		return;
+	room = b->len - 1 - b->off;
+	memcpy(b->p + b->off, s, n < room ? n : room);
+	b->off += n < room ? n : room;
+	b->p[b->off] = '\0';
+}
+
 /* The flows of a zone pair, in policy order, through the index if built. */
 struct pair_iter {
 	const struct policy *p;
@@ -75,7 +95,7 @@ sb_ports(struct sbuf *b, const struct flow *f)
 {
 	size_t i;
 
-	sb_printf(b, "%s", proto_name(f->proto));
+	sb_puts(b, proto_name(f->proto));
 	if (f->proto != PROTO_TCP && f->proto != PROTO_UDP)
 		return;
 	for (i = 0; i < f->nports && i < 8; i++) {
@@ -98,7 +118,7 @@ sb_pkt_service(struct sbuf *b, const struct pkt_meta *m)
 		break;
 	case PROTO_ICMP:
 	case PROTO_ICMPV6:
-		sb_printf(b, "%s", proto_name((enum proto)m->proto));
+		sb_puts(b, proto_name((enum proto)m->proto));
 		break;
 	default:
 		sb_printf(b, "protocol %u", m->proto);
@@ -112,9 +132,12 @@ sb_flow(struct sbuf *b, const struct flow *f)
 {
 	char e1[128], e2[128];
 
-	sb_printf(b, "%s (%s -> %s)", f->id,
-	    endpoint_fmt(&f->from, e1, sizeof(e1)),
-	    endpoint_fmt(&f->to, e2, sizeof(e2)));
+	sb_puts(b, f->id);
+	sb_puts(b, " (");
+	sb_puts(b, endpoint_fmt(&f->from, e1, sizeof(e1)));
+	sb_puts(b, " -> ");
+	sb_puts(b, endpoint_fmt(&f->to, e2, sizeof(e2)));
+	sb_puts(b, ")");
 }
 
 static void
@@ -122,7 +145,7 @@ sb_addr(struct sbuf *b, const struct addr *a)
 {
 	char s[ADDR_STRLEN];
 
-	sb_printf(b, "%s", addr_fmt(a, s, sizeof(s)));
+	sb_puts(b, addr_fmt(a, s, sizeof(s)));
 }
 
 static void
@@ -130,7 +153,7 @@ sb_mac(struct sbuf *b, const struct mac *m)
 {
 	char s[MAC_STRLEN];
 
-	sb_printf(b, "%s", mac_fmt(m, s, sizeof(s)));
+	sb_puts(b, mac_fmt(m, s, sizeof(s)));
 }
 
 /* "lgwan:198.51.100.25 (host mail-gw)" */
@@ -140,10 +163,15 @@ sb_where(struct sbuf *b, const struct policy *p, const struct zone *z,
 {
 	const struct host *h = policy_host_by_addr(p, a);
 
-	sb_printf(b, "%s:", z != NULL ? z->name : "?");
+	sb_puts(b, z != NULL ? z->name : "?");
+	sb_puts(b, ":");
 	sb_addr(b, a);
 	if (h != NULL)
-		sb_printf(b, " (host %s)", h->name);
+	{
+		sb_puts(b, " (host ");
+		sb_puts(b, h->name);
+		sb_puts(b, ")");
+	}
 }
 
 static void
@@ -165,7 +193,7 @@ sb_time(struct sbuf *b, time_t t)
 	    strftime(s, sizeof(s), "%Y-%m-%d %H:%M %z", &tm) == 0)
 		sb_printf(b, "@%lld", (long long)t);
 	else
-		sb_printf(b, "%s", s);
+		sb_puts(b, s);
 }
 
 static void
@@ -178,7 +206,7 @@ fmt_spoofed(struct sbuf *b, const struct policy *p, const struct pkt_meta *m,
 	if (az != NULL)
 		sb_printf(b, " belongs to zone %s but arrived ", az->name);
 	else
-		sb_printf(b, " is in no zone's networks but arrived ");
+		sb_puts(b, " is in no zone's networks but arrived ");
 	sb_ingress(b, m, d->src_zone);
 }
 
@@ -190,17 +218,17 @@ fmt_mac_not_bound(struct sbuf *b, const struct pkt_meta *m,
 	size_t i;
 
 	if (h != NULL) {
-		sb_printf(b, "MAC ");
+		sb_puts(b, "MAC ");
 		sb_mac(b, &m->mac);
 		sb_printf(b, " is registered to %s:%s, bound to ",
 		    h->zone->name, h->name);
 		for (i = 0; i < h->naddrs && i < 4; i++) {
-			sb_printf(b, "%s", i ? ", " : "");
+			sb_puts(b, i ? ", " : "");
 			sb_addr(b, &h->addrs[i]);
 		}
 		if (i < h->naddrs)
-			sb_printf(b, ", ...");
-		sb_printf(b, "; not ");
+			sb_puts(b, ", ...");
+		sb_puts(b, "; not ");
 		sb_addr(b, &m->src);
 		return;
 	}
@@ -208,7 +236,7 @@ fmt_mac_not_bound(struct sbuf *b, const struct pkt_meta *m,
 	sb_addr(b, &m->src);
 	sb_printf(b, " is bound to %s:%s (MAC ", h->zone->name, h->name);
 	sb_mac(b, &h->mac);
-	sb_printf(b, "), but came from unregistered MAC ");
+	sb_puts(b, "), but came from unregistered MAC ");
 	sb_mac(b, &m->mac);
 }
 
@@ -290,7 +318,7 @@ fmt_reverse(struct sbuf *b, const struct policy *p, const struct pkt_meta *m,
 
 	if (f == NULL)
 		return;
-	sb_printf(b, "; flow ");
+	sb_puts(b, "; flow ");
 	sb_flow(b, f);
 	sb_printf(b, " allows the other direction: connections must be "
 	    "opened from %s", d->dst_zone->name);
@@ -313,7 +341,7 @@ fmt_no_flow(struct sbuf *b, const struct policy *p, const struct pkt_meta *m,
 		sb_time(b, f->expires);
 	}
 	if (n > 0)
-		sb_printf(b, ")");
+		sb_puts(b, ")");
 	fmt_reverse(b, p, m, d);
 }
 
@@ -325,18 +353,18 @@ fmt_wrong_host(struct sbuf *b, const struct policy *p,
 	const struct flow *f = d->flow;
 	size_t n = 0;
 
-	sb_printf(b, "no flow from ");
+	sb_puts(b, "no flow from ");
 	sb_where(b, p, d->src_zone, &m->src);
-	sb_printf(b, " to ");
+	sb_puts(b, " to ");
 	sb_where(b, p, d->dst_zone, &m->dst);
 	fmt_reverse(b, p, m, d);
 	if (f == NULL)
 		return;
 	if (endpoint_contains(&f->from, &m->src) ||
 	    endpoint_contains(&f->to, &m->dst)) {
-		sb_printf(b, "; nearest: flow ");
+		sb_puts(b, "; nearest: flow ");
 		sb_flow(b, f);
-		sb_printf(b, " allows ");
+		sb_puts(b, " allows ");
 		sb_ports(b, f);
 	} else {
 		pair_iter_init(&it, p, d->src_zone, d->dst_zone);
@@ -357,18 +385,18 @@ static void
 fmt_near_miss(struct sbuf *b, const struct pkt_meta *m,
     const struct decision *d)
 {
-	sb_printf(b, "flow ");
+	sb_puts(b, "flow ");
 	sb_flow(b, d->flow);
 	if (d->reason == VR_EXPIRED) {
-		sb_printf(b, " allowed ");
+		sb_puts(b, " allowed ");
 		sb_ports(b, d->flow);
-		sb_printf(b, " until ");
+		sb_puts(b, " until ");
 		sb_time(b, d->flow->expires);
 		return;
 	}
-	sb_printf(b, " allows ");
+	sb_puts(b, " allows ");
 	sb_ports(b, d->flow);
-	sb_printf(b, ", not ");
+	sb_puts(b, ", not ");
 	sb_pkt_service(b, m);
 }
 
@@ -389,60 +417,60 @@ fmt_blocked(struct sbuf *b, const struct policy *p, const struct pkt_meta *m,
 		else
 			sb_printf(b, "zone isolated: destination zone %s is "
 			    "isolated", d->dst_zone->name);
-		sb_printf(b, " (bunrictl restore ZONE lifts it)");
+		sb_puts(b, " (bunrictl restore ZONE lifts it)");
 		break;
 	case VR_SPOOFED:
-		sb_printf(b, "spoofed source: ");
+		sb_puts(b, "spoofed source: ");
 		fmt_spoofed(b, p, m, d);
 		break;
 	case VR_WRONG_ZONE_MAC:
-		sb_printf(b, "host in wrong zone: MAC ");
+		sb_puts(b, "host in wrong zone: MAC ");
 		sb_mac(b, &m->mac);
 		sb_printf(b, " is registered to %s:%s but was seen ",
 		    d->mac_host->zone->name, d->mac_host->name);
 		sb_ingress(b, m, d->src_zone);
 		break;
 	case VR_MAC_NOT_BOUND:
-		sb_printf(b, "MAC not bound to this address: ");
+		sb_puts(b, "MAC not bound to this address: ");
 		fmt_mac_not_bound(b, m, d);
 		break;
 	case VR_UNKNOWN_HOST:
-		sb_printf(b, "unknown host: MAC ");
+		sb_puts(b, "unknown host: MAC ");
 		sb_mac(b, &m->mac);
-		sb_printf(b, " (source ");
+		sb_puts(b, " (source ");
 		sb_addr(b, &m->src);
 		sb_printf(b, ") is not a registered host of zone %s "
 		    "(unknown_hosts = %s)", d->src_zone->name,
 		    unknown_hosts_name(d->src_zone->unknown));
 		break;
 	case VR_NO_ZONE_DST:
-		sb_printf(b, "no zone for destination: ");
+		sb_puts(b, "no zone for destination: ");
 		sb_addr(b, &m->dst);
-		sb_printf(b, " is in no zone's networks");
+		sb_puts(b, " is in no zone's networks");
 		break;
 	case VR_NO_FLOW:
-		sb_printf(b, "no flow between these zones: ");
+		sb_puts(b, "no flow between these zones: ");
 		fmt_no_flow(b, p, m, d);
 		break;
 	case VR_WRONG_HOST:
-		sb_printf(b, "wrong host: ");
+		sb_puts(b, "wrong host: ");
 		fmt_wrong_host(b, p, m, d);
 		break;
 	case VR_WRONG_PROTO:
-		sb_printf(b, "wrong protocol: ");
+		sb_puts(b, "wrong protocol: ");
 		fmt_near_miss(b, m, d);
 		break;
 	case VR_WRONG_PORT:
-		sb_printf(b, "wrong port: ");
+		sb_puts(b, "wrong port: ");
 		fmt_near_miss(b, m, d);
 		break;
 	case VR_EXPIRED:
-		sb_printf(b, "flow expired: ");
+		sb_puts(b, "flow expired: ");
 		fmt_near_miss(b, m, d);
 		break;
 	case VR_FLOW:
 	case VR_INTRA_ZONE:
-		sb_printf(b, "%s", verdict_reason_name(d->reason));
+		sb_puts(b, verdict_reason_name(d->reason));
 		break;
 	}
 }
@@ -463,9 +491,9 @@ decision_fmt(const struct policy *p, const struct pkt_meta *m,
 		sb_printf(&b, "allowed: inside zone %s (not an inter-zone "
 		    "crossing)", d->src_zone->name);
 	else if (d->allowed)
-		sb_printf(&b, "allowed");
+		sb_puts(&b, "allowed");
 	else {
-		sb_printf(&b, "blocked: ");
+		sb_puts(&b, "blocked: ");
 		fmt_blocked(&b, p, m, d);
 	}
 	return buf;
