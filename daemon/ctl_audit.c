@@ -34,7 +34,7 @@
 struct pend {
 	struct pend	*next;
 	struct alert_rec r;		/* strings below, or the policy's */
-	char		*signature;
+	char		*signature;	/* after the node, same allocation */
 	char		*reason;
 };
 
@@ -49,6 +49,9 @@ struct audit {
 	/* the text of the last second formatted (fmt_time) */
 	time_t		 ts_sec;
 	char		 ts_text[EVE_TSLEN];
+	/* one alert's text (print_text) */
+	char		*tb;
+	size_t		 tblen, tbcap;
 };
 
 /*
@@ -85,6 +88,51 @@ fmt_time(struct audit *a, const struct timeval *tv, char *buf, size_t len)
 	return buf;
 }
 
+/* The text report is built line by line in a->tb, then written whole. */
+static void
+tb_putn(struct audit *a, const char *s, size_t n)
+{
+	size_t cap = a->tbcap != 0 ? a->tbcap : 1024;
+	char *p;
+
+	if (a->oom)
+		return;
+	while (cap - a->tblen < n + 1)
+		cap *= 2;
+	if (cap != a->tbcap) {
+		if ((p = realloc(a->tb, cap)) == NULL) {
+			a->oom = true;
+			return;
+		}
+		a->tb = p;
+		a->tbcap = cap;
+	}
+	memcpy(a->tb + a->tblen, s, n);
+	a->tblen += n;
+}
+
+/* printf's "%s", NULL included. */
+static void
+tb_puts(struct audit *a, const char *s)
+{
+	if (s == NULL)
+		s = "(null)";
+	tb_putn(a, s, strlen(s));
+}
+
+static void
+tb_putu(struct audit *a, unsigned long long v)
+{
+	char t[24];
+	size_t n = sizeof(t);
+
+	do {
+		t[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	tb_putn(a, t + n, sizeof(t) - n);
+}
+
 static void
 print_text(struct audit *a, const struct alert_rec *r)
 {
@@ -92,41 +140,73 @@ print_text(struct audit *a, const struct alert_rec *r)
 	char ts1[EVE_TSLEN], ts2[EVE_TSLEN], s[ADDR_STRLEN], d[ADDR_STRLEN];
 	char mac[MAC_STRLEN];
 	const char *pn;
+	bool v6 = r->src.family == AF_INET6;
 
-	printf("%s: %s", si != NULL ? si->category : "alert", r->signature);
+	a->tblen = 0;
+	tb_puts(a, si != NULL ? si->category : "alert");
+	tb_puts(a, ": ");
+	tb_puts(a, r->signature);
 	if (r->has_tuple) {
 		pn = eve_proto_name(r->proto);
 		addr_fmt(&r->src, s, sizeof(s));
 		addr_fmt(&r->dst, d, sizeof(d));
-		printf("\n  %s -> %s: ", r->src_zone != NULL ? r->src_zone :
-		    "(no zone)", r->dest_zone != NULL ? r->dest_zone :
-		    "(no zone)");
-		if (r->has_ports)
-			printf(r->src.family == AF_INET6 ?
-			    "[%s]:%u -> [%s]:%u" : "%s:%u -> %s:%u", s,
-			    r->sport, d, r->dport);
-		else
-			printf("%s -> %s", s, d);
-		if (pn != NULL)
-			printf(" %s", pn);
-		else
-			printf(" proto %u", r->proto);
-		if (r->has_icmp)
-			printf(" type %u code %u", r->icmp_type, r->icmp_code);
-		printf(", %llu packet%s, %llu bytes, first %s, last %s",
-		    (unsigned long long)r->packets, r->packets == 1 ? "" : "s",
-		    (unsigned long long)r->bytes,
-		    fmt_time(a, &r->first_seen, ts1, sizeof(ts1)),
-		    fmt_time(a, &r->last_seen, ts2, sizeof(ts2)));
+		tb_puts(a, "\n  ");
+		tb_puts(a, r->src_zone != NULL ? r->src_zone : "(no zone)");
+		tb_puts(a, " -> ");
+		tb_puts(a, r->dest_zone != NULL ? r->dest_zone : "(no zone)");
+		tb_puts(a, ": ");
+		if (r->has_ports) {
+			tb_puts(a, v6 ? "[" : "");
+			tb_puts(a, s);
+			tb_puts(a, v6 ? "]:" : ":");
+			tb_putu(a, r->sport);
+			tb_puts(a, v6 ? " -> [" : " -> ");
+			tb_puts(a, d);
+			tb_puts(a, v6 ? "]:" : ":");
+			tb_putu(a, r->dport);
+		} else {
+			tb_puts(a, s);
+			tb_puts(a, " -> ");
+			tb_puts(a, d);
+		}
+		if (pn != NULL) {
+			tb_puts(a, " ");
+			tb_puts(a, pn);
+		} else {
+			tb_puts(a, " proto ");
+			tb_putu(a, r->proto);
+		}
+		if (r->has_icmp) {
+			tb_puts(a, " type ");
+			tb_putu(a, r->icmp_type);
+			tb_puts(a, " code ");
+			tb_putu(a, r->icmp_code);
+		}
+		tb_puts(a, ", ");
+		tb_putu(a, r->packets);
+		tb_puts(a, r->packets == 1 ? " packet, " : " packets, ");
+		tb_putu(a, r->bytes);
+		tb_puts(a, " bytes, first ");
+		tb_puts(a, fmt_time(a, &r->first_seen, ts1, sizeof(ts1)));
+		tb_puts(a, ", last ");
+		tb_puts(a, fmt_time(a, &r->last_seen, ts2, sizeof(ts2)));
 	} else {
-		printf("\n  %s", r->src_zone != NULL ? r->src_zone : "(no zone)");
-		if (r->has_mac)
-			printf(": MAC %s", mac_fmt(&r->src_mac, mac, sizeof(mac)));
-		printf(", at %s", fmt_time(a, &r->ts, ts1, sizeof(ts1)));
+		tb_puts(a, "\n  ");
+		tb_puts(a, r->src_zone != NULL ? r->src_zone : "(no zone)");
+		if (r->has_mac) {
+			tb_puts(a, ": MAC ");
+			tb_puts(a, mac_fmt(&r->src_mac, mac, sizeof(mac)));
+		}
+		tb_puts(a, ", at ");
+		tb_puts(a, fmt_time(a, &r->ts, ts1, sizeof(ts1)));
 	}
-	if (r->reason != NULL)
-		printf("\n  %s", r->reason);
-	putchar('\n');
+	if (r->reason != NULL) {
+		tb_puts(a, "\n  ");
+		tb_puts(a, r->reason);
+	}
+	tb_puts(a, "\n");
+	if (!a->oom)
+		fwrite(a->tb, 1, a->tblen, stdout);
 }
 
 static void
@@ -151,25 +231,28 @@ pend_slot(const struct audit *a, uint64_t flow_id)
 	    (a->nbucket - 1);
 }
 
-/* Keep an alert until its flow ends; in order within a flow. */
+/*
+ * Keep an alert until its flow ends; in order within a flow.  The node
+ * and its two strings are one allocation.
+ */
 static void
 pend_add(struct audit *a, const struct alert_rec *r)
 {
 	struct pend *n, **pp;
+	size_t ls = r->signature != NULL ? strlen(r->signature) + 1 : 0;
+	size_t lr = r->reason != NULL ? strlen(r->reason) + 1 : 0;
 
-	if ((n = calloc(1, sizeof(*n))) == NULL) {
+	if ((n = malloc(sizeof(*n) + ls + lr)) == NULL) {
 		a->oom = true;
 		return;
 	}
+	n->next = NULL;
 	n->r = *r;
-	if ((r->signature != NULL && (n->signature = strdup(r->signature)) ==
-	    NULL) || (r->reason != NULL && (n->reason = strdup(r->reason)) ==
-	    NULL)) {
-		free(n->signature);
-		free(n);
-		a->oom = true;
-		return;
-	}
+	n->signature = n->reason = NULL;
+	if (ls != 0)
+		n->signature = memcpy((char *)(n + 1), r->signature, ls);
+	if (lr != 0)
+		n->reason = memcpy((char *)(n + 1) + ls, r->reason, lr);
 	n->r.signature = n->signature;
 	n->r.reason = n->reason;
 	n->r.in_iface = r->in_iface;	/* the caller's argv: lives on */
@@ -199,8 +282,6 @@ pend_flush(struct audit *a, const struct alert_rec *f)
 		n->r.first_seen = f->first_seen;
 		n->r.last_seen = f->last_seen;
 		output(a, &n->r);
-		free(n->signature);
-		free(n->reason);
 		free(n);
 	}
 }
@@ -214,8 +295,6 @@ pend_free(struct audit *a)
 	for (i = 0; i < a->nbucket && a->bucket != NULL; i++)
 		while ((n = a->bucket[i]) != NULL) {
 			a->bucket[i] = n->next;
-			free(n->signature);
-			free(n->reason);
 			free(n);
 		}
 }
@@ -441,6 +520,7 @@ out:
 		pend_free(a);
 		free(a->bucket);
 		json_free(&a->jb);
+		free(a->tb);
 		free(a);
 	}
 	if (pc != NULL)
