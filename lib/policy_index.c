@@ -1,4 +1,7 @@
 /* policy_index.c - lookup tables for large policies: sorted arrays and binary search. */
+#include <sys/socket.h>
+
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -228,13 +231,47 @@ policy_index(struct policy *p)
 #define MAC_LESS(e, k)		(mac_cmp(&(e)->mac, (k)) < 0)
 #define FLOW_LESS(e, k)		(strcmp((*(e))->id, (k)) < 0)
 
-/* Address entries compare on (family, bytes) only: host entries are full length. */
+static uint64_t
+be64(const uint8_t *b)
+{
+	uint64_t v;
+
+	memcpy(&v, b, sizeof(v));
+	return __builtin_bswap64(v);
+}
+
+static uint32_t
+be32(const uint8_t *b)
+{
+	uint32_t v;
+
+	memcpy(&v, b, sizeof(v));
+	return __builtin_bswap32(v);
+}
+
+/*
+ * Address entries compare on (family, bytes) only: host entries are full
+ * length.  The bytes as big-endian words (memcmp's order), since every
+ * new flow and every alert searches these tables.
+ */
 static int
 addr_key_cmp(const struct addr *x, const struct addr *y)
 {
+	uint64_t p, q;
+
 	if (x->family != y->family)
 		return x->family < y->family ? -1 : 1;
-	return memcmp(x->a, y->a, (size_t)addr_maxlen(x->family) / 8);
+	if (x->family == AF_INET) {
+		p = be32(x->a);
+		q = be32(y->a);
+	} else if (x->family == AF_INET6) {
+		if ((p = be64(x->a)) == (q = be64(y->a))) {
+			p = be64(x->a + 8);
+			q = be64(y->a + 8);
+		}
+	} else
+		return 0;	/* no bytes to compare, as addr_maxlen says */
+	return p < q ? -1 : p > q;
 }
 #define ADDR_LESS(e, k)		(addr_key_cmp(&(e)->a, (k)) < 0)
 #define NET_LESS(e, k)		(addr_key_cmp(&(e)->net, (k)) < 0)
