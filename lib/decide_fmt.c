@@ -54,6 +54,20 @@ sb_puts(struct sbuf *b, const char *s)
 	b->p[b->off] = '\0';
 }
 
+static void
+sb_putu(struct sbuf *b, unsigned long long v)
+{
+	char t[24];
+	size_t n = sizeof(t) - 1;
+
+	t[n] = '\0';
+	do {
+		t[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	sb_puts(b, t + n);
+}
+
 /* The flows of a zone pair, in policy order, through the index if built. */
 struct pair_iter {
 	const struct policy *p;
@@ -373,9 +387,14 @@ fmt_wrong_host(struct sbuf *b, const struct policy *p,
 		else
 			while (pair_iter_next(&it) != NULL)
 				n++;
-		sb_printf(b, "; the %zu flow%s for %s -> %s name%s other "
-		    "endpoints, e.g. ", n, n == 1 ? "" : "s", d->src_zone->name,
-		    d->dst_zone->name, n == 1 ? "s" : "");
+		sb_puts(b, "; the ");
+		sb_putu(b, n);
+		sb_puts(b, n == 1 ? " flow for " : " flows for ");
+		sb_puts(b, d->src_zone->name);
+		sb_puts(b, " -> ");
+		sb_puts(b, d->dst_zone->name);
+		sb_puts(b, n == 1 ? " names other endpoints, e.g. " :
+		    " name other endpoints, e.g. ");
 		sb_flow(b, f);
 	}
 }
