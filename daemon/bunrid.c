@@ -47,15 +47,17 @@ struct daemon {
 	struct clockcheck clk;
 };
 
+/* To stdout with exit 0 when asked for (-h, --help), else to stderr, 1. */
 static void __attribute__((noreturn))
-usage(void)
+usage(int asked)
 {
-	fprintf(stderr, "usage: bunrid [-dfnv] [-c FILE]\n"
+	fprintf(asked ? stdout : stderr, "usage: bunrid [-dfhnv] [-c FILE]\n"
 	    "  -c FILE  the policy (default %s)\n"
 	    "  -f       stay in the foreground, log to stderr as well\n"
+	    "  -h       this help\n"
 	    "  -n       only check the policy, then exit\n"
 	    "  -v       verbose (debug messages)\n", DEFAULT_CONF);
-	exit(1);
+	exit(asked ? 0 : 1);
 }
 
 /* SIGHUP and `bunrictl reload`: 0 when the new policy runs. */
@@ -191,7 +193,9 @@ main(int argc, char *argv[])
 	memset(&d, 0, sizeof(d));
 	d.conf = DEFAULT_CONF;
 	d.enf.timer.fd = -1;
-	while ((ch = getopt(argc, argv, "c:dfnv")) != -1) {
+	if (argc == 2 && strcmp(argv[1], "--help") == 0)
+		usage(1);
+	while ((ch = getopt(argc, argv, "c:dfhnv")) != -1) {
 		switch (ch) {
 		case 'c':
 			d.conf = optarg;
@@ -206,12 +210,14 @@ main(int argc, char *argv[])
 		case 'v':
 			d.verbose++;
 			break;
+		case 'h':
+			usage(1);
 		default:
-			usage();
+			usage(0);
 		}
 	}
 	if (optind != argc)
-		usage();
+		usage(0);
 
 	p = load_or_exit(d.conf);
 	if (check_only) {

@@ -109,5 +109,16 @@ n=$((n + 1))
 first=$(timeout 20 sh -c '"$1" show --nft -c "$2" | head -n 1' sh "$CTL" "$CONF")
 [ "$first" = "table inet bunri" ] || { fail=$((fail + 1)); echo "FAIL: show --nft | head -1: \"$first\""; }
 
+# bunrid's own usage: asked for, on stdout with 0; a bad option, stderr and 1
+D="$B/bunrid"
+for h in -h --help; do
+	n=$((n + 1))
+	"$D" $h >"$tmp/out" 2>"$tmp/err"; rc=$?
+	want=0 opat="^usage: bunrid " epat=""; chk "(bunrid) $h"
+done
+n=$((n + 1))
+"$D" -x >"$tmp/out" 2>"$tmp/err"; rc=$?
+want=1 opat="" epat="^usage: bunrid "; chk "(bunrid) -x"
+
 echo "contract.sh: $n cases, $fail failed"
 [ $fail -eq 0 ]
