@@ -20,24 +20,6 @@
  * integers instead of chasing flow and zone pointers for every compare.
  */
 
-static uint64_t
-be64(const uint8_t *b)
-{
-	uint64_t v;
-
-	memcpy(&v, b, sizeof(v));
-	return __builtin_bswap64(v);
-}
-
-static uint32_t
-be32(const uint8_t *b)
-{
-	uint32_t v;
-
-	memcpy(&v, b, sizeof(v));
-	return __builtin_bswap32(v);
-}
-
 /* Zone pair and position of a flow: (from, to, position) as one order. */
 struct flow_key {
 	uint64_t	 pair;
@@ -153,7 +135,7 @@ sort_ents(struct didx_ent *v, size_t n)
 		put_addr(b + 26, &v[i].key2);
 		put_be32(b + 44, (uint32_t)i);
 		for (j = 0; j < 6; j++)
-			k[i].w[j] = be64(b + 8 * j);
+			k[i].w[j] = addr_be64(b + 8 * j);
 	}
 	qsort(k, n, sizeof(*k), ent_key_word_cmp);
 	memcpy(tmp, v, n * sizeof(*v));
@@ -171,19 +153,10 @@ sort_ents(struct didx_ent *v, size_t n)
 static int
 key_cmp(const struct addr *x, const struct addr *y)
 {
-	uint64_t p, q;
+	int c;
 
-	if (x->family != y->family)
-		return x->family < y->family ? -1 : 1;
-	if (x->family == AF_INET) {
-		p = be32(x->a);
-		q = be32(y->a);
-	} else if ((p = be64(x->a)) == (q = be64(y->a))) {
-		p = be64(x->a + 8);
-		q = be64(y->a + 8);
-	}
-	if (p != q)
-		return p < q ? -1 : 1;
+	if ((c = addr_bytes_cmp(x, y)) != 0)
+		return c;
 	if (x->plen != y->plen)
 		return x->plen < y->plen ? -1 : 1;
 	return 0;

@@ -231,50 +231,9 @@ policy_index(struct policy *p)
 #define MAC_LESS(e, k)		(mac_cmp(&(e)->mac, (k)) < 0)
 #define FLOW_LESS(e, k)		(strcmp((*(e))->id, (k)) < 0)
 
-static uint64_t
-be64(const uint8_t *b)
-{
-	uint64_t v;
-
-	memcpy(&v, b, sizeof(v));
-	return __builtin_bswap64(v);
-}
-
-static uint32_t
-be32(const uint8_t *b)
-{
-	uint32_t v;
-
-	memcpy(&v, b, sizeof(v));
-	return __builtin_bswap32(v);
-}
-
-/*
- * Address entries compare on (family, bytes) only: host entries are full
- * length.  The bytes as big-endian words (memcmp's order), since every
- * new flow and every alert searches these tables.
- */
-static int
-addr_key_cmp(const struct addr *x, const struct addr *y)
-{
-	uint64_t p, q;
-
-	if (x->family != y->family)
-		return x->family < y->family ? -1 : 1;
-	if (x->family == AF_INET) {
-		p = be32(x->a);
-		q = be32(y->a);
-	} else if (x->family == AF_INET6) {
-		if ((p = be64(x->a)) == (q = be64(y->a))) {
-			p = be64(x->a + 8);
-			q = be64(y->a + 8);
-		}
-	} else
-		return 0;	/* no bytes to compare, as addr_maxlen says */
-	return p < q ? -1 : p > q;
-}
-#define ADDR_LESS(e, k)		(addr_key_cmp(&(e)->a, (k)) < 0)
-#define NET_LESS(e, k)		(addr_key_cmp(&(e)->net, (k)) < 0)
+/* Address entries compare on (family, bytes) only: host entries are full length. */
+#define ADDR_LESS(e, k)		(addr_bytes_cmp(&(e)->a, (k)) < 0)
+#define NET_LESS(e, k)		(addr_bytes_cmp(&(e)->net, (k)) < 0)
 
 struct zone *
 pi_zone_of_iface(const struct policy_index *pi, const char *name)
@@ -304,7 +263,7 @@ pi_host_by_addr(const struct policy_index *pi, const struct addr *a)
 	size_t i;
 
 	LOWER_BOUND(pi->addrs, pi->naddrs, ADDR_LESS, a, i);
-	for (; i < pi->naddrs && addr_key_cmp(&pi->addrs[i].a, a) == 0; i++)
+	for (; i < pi->naddrs && addr_bytes_cmp(&pi->addrs[i].a, a) == 0; i++)
 		if (pi->addrs[i].a.plen == a->plen)
 			return pi->addrs[i].host;
 	return NULL;
@@ -342,7 +301,7 @@ pi_zone_of_addr(const struct policy_index *pi, const struct addr *a)
 		key.plen = gr->plen;
 		prefix_mask(&key);
 		LOWER_BOUND(v, gr->n, NET_LESS, &key, i);
-		if (i < gr->n && addr_key_cmp(&v[i].net, &key) == 0)
+		if (i < gr->n && addr_bytes_cmp(&v[i].net, &key) == 0)
 			return v[i].zone;
 	}
 	return NULL;
