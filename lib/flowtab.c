@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "flowtab.h"
+#include "hugemem.h"
 
 /*
  * Memory is allocated once: max entries of 112 bytes and a bucket array
@@ -157,15 +158,20 @@ flowtab_new(size_t max_flows, uint64_t idle_timeout_us)
 		nb <<= 1;
 	if ((ft = calloc(1, sizeof(*ft))) == NULL)
 		return NULL;
-	ft->ent = calloc(max_flows, sizeof(*ft->ent));
-	ft->bucket = malloc(nb * sizeof(*ft->bucket));
+	/* Sizes first: flowtab_free needs them to unmap. */
+	ft->mask = (uint32_t)(nb - 1);
+	ft->max = (uint32_t)max_flows;
+	/*
+	 * Flows land at random in both arrays: huge pages spare a fault per
+	 * 4 KiB page and most TLB misses (hugemem.h).
+	 */
+	ft->ent = hugemem_alloc(max_flows * sizeof(*ft->ent));
+	ft->bucket = hugemem_alloc(nb * sizeof(*ft->bucket));
 	if (ft->ent == NULL || ft->bucket == NULL) {
 		flowtab_free(ft);
 		return NULL;
 	}
 	memset(ft->bucket, 0xff, nb * sizeof(*ft->bucket));	/* all NIL */
-	ft->mask = (uint32_t)(nb - 1);
-	ft->max = (uint32_t)max_flows;
 	ft->free = ft->oldest = ft->newest = NIL;
 	ft->timeout = idle_timeout_us;
 	return ft;
@@ -176,8 +182,8 @@ flowtab_free(struct flowtab *ft)
 {
 	if (ft == NULL)
 		return;
-	free(ft->ent);
-	free(ft->bucket);
+	hugemem_free(ft->ent, (size_t)ft->max * sizeof(*ft->ent));
+	hugemem_free(ft->bucket, ((size_t)ft->mask + 1) * sizeof(*ft->bucket));
 	free(ft);
 }
 
