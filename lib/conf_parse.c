@@ -37,13 +37,20 @@ lines_walk(struct pctx *c, config_setting_t *s)
 	if (raw != 0) {
 		full = unwrap_line(c->last_line, raw);
 		c->last_line = full;
-		config_setting_set_hook(s, (void *)(uintptr_t)full);
+		config_setting_set_hook(s, (void *)(uintptr_t)(c->line_base +
+		    full));
 	}
 	if (!config_setting_is_aggregate(s))
 		return;
 	n = config_setting_length(s);
 	for (i = 0; i < n; i++)
 		lines_walk(c, config_setting_get_elem(s, (unsigned)i));
+}
+
+void
+pc_lines(struct pctx *c, config_setting_t *s)
+{
+	lines_walk(c, s);
 }
 
 static const char *const top_keys[] = {
@@ -330,8 +337,15 @@ syntax_error(struct pctx *c, config_t *cf)
 		    "%s; fix the syntax of this line", text);
 }
 
-int
-conf_parse(struct policy *p, const struct conf_text *t, struct diags *d)
+/*
+ * One parse of text: the whole policy, or (ch not NULL) the policy with
+ * its flows list emptied, the flows then read piece by piece.  Sets
+ * *resync instead of reporting when libconfig refuses anything in the
+ * second way.
+ */
+static int
+parse_text(struct policy *p, const struct conf_text *t, struct diags *d,
+    const char *text, struct pchunks *ch, bool *resync)
 {
 	config_t cf;
 	struct pctx c;
@@ -343,9 +357,13 @@ conf_parse(struct policy *p, const struct conf_text *t, struct diags *d)
 	c.p = p;
 	c.d = d;
 	c.t = t;
+	c.ch = ch;
 	config_init(&cf);
-	if (config_read_string(&cf, t->buf) != CONFIG_TRUE) {
-		syntax_error(&c, &cf);
+	if (config_read_string(&cf, text) != CONFIG_TRUE) {
+		if (ch != NULL)
+			*resync = true;
+		else
+			syntax_error(&c, &cf);
 		goto out;
 	}
 	root = config_root_setting(&cf);
@@ -361,9 +379,69 @@ conf_parse(struct policy *p, const struct conf_text *t, struct diags *d)
 			    "out of memory while indexing the hosts");
 	parse_gateway(&c, gw);
 	pf_flows(&c, root);
+	if (c.resync) {
+		*resync = true;
+		goto out;
+	}
 	parse_monitor(&c, root);
 	parse_alerts(&c, root);
 out:
 	config_destroy(&cf);
 	return d->nerrors > before ? -1 : 0;
+}
+
+/* Where the messages stood, to take back those of an abandoned parse. */
+struct dmark {
+	size_t	 n, nerrors, nwarnings, dropped;
+};
+
+static void
+dmark_rewind(struct diags *d, const struct dmark *m)
+{
+	size_t i;
+
+	for (i = m->n; i < d->n; i++) {
+		free(d->v[i].file);
+		free(d->v[i].msg);
+	}
+	d->n = m->n;
+	d->nerrors = m->nerrors;
+	d->nwarnings = m->nwarnings;
+	d->dropped = m->dropped;
+}
+
+int
+conf_parse(struct policy *p, const struct conf_text *t, struct diags *d)
+{
+	struct pchunks ch;
+	struct dmark m = { d->n, d->nerrors, d->nwarnings, d->dropped };
+	struct policy *q;
+	bool resync = false;
+	int rc;
+
+	if (pch_split(t, conf_chunk_flows, &ch) == 0) {
+		/*
+		 * Into a model of its own, which replaces p's empty one only
+		 * if libconfig took every piece.  p holds nothing yet but
+		 * the file names (borrowed here) and the digest.
+		 */
+		if ((q = calloc(1, sizeof(*q))) != NULL) {
+			q->files = p->files;
+			q->nfiles = p->nfiles;
+			rc = parse_text(q, t, d, ch.head, &ch, &resync);
+			if (!resync) {
+				memcpy(q->sha256, p->sha256, sizeof(q->sha256));
+				*p = *q;
+				free(q);
+				pch_free(&ch);
+				return rc;
+			}
+			q->files = NULL;
+			q->nfiles = 0;
+			policy_free(q);
+			dmark_rewind(d, &m);
+		}
+		pch_free(&ch);
+	}
+	return parse_text(p, t, d, t->buf, NULL, &resync);
 }

@@ -32,11 +32,31 @@ int	 conf_parse_expires(const char *, time_t *);
 /* Groups of up to this many settings have their members cached. */
 #define PC_MCACHE	16
 
+/* conf_chunk.c: the top-level flows list cut into pieces of whole elements. */
+struct pchunks {
+	const char	*text;		/* the combined text (conf_text) */
+	char		*head;		/* the text with the list emptied */
+	size_t		 open, close;	/* the list's '(' and ')' in text */
+	size_t		*cut;		/* '(', the commas cut at, ')' */
+	int		*line;		/* the line cut[k] is on */
+	size_t		 n;		/* pieces */
+	size_t		 cap;
+	size_t		 ncommas;	/* so at most ncommas + 1 elements */
+	char		*buf;		/* "f=(PIECE);" */
+	size_t		 bufcap;
+};
+
+/* Elements per piece; 0 never cuts (the tests compare both ways). */
+extern size_t	 conf_chunk_flows;
+
 struct pctx {
 	struct policy	*p;
 	struct diags	*d;
 	const struct conf_text *t;
 	unsigned	 last_line;	/* for unwrapping 16-bit lines */
+	unsigned	 line_base;	/* line of the tree's text line 1, less 1 */
+	struct pchunks	*ch;		/* the flows come in pieces, or NULL */
+	bool		 resync;	/* libconfig refused a piece */
 	/*
 	 * The members of the group looked at last: a group is asked for
 	 * each of its settings in turn, and libconfig's own lookup compares
@@ -122,6 +142,18 @@ const char	*pc_suggest(const char *word, const char *const cands[],
 /* Print names into buf for "(zones are ...)"; bounded. */
 void		 pc_namelist(char *buf, size_t len, const char *const *names,
 		    size_t n);
+
+/* conf_chunk.c: 0, or 1 when t is parsed whole; see there. */
+int		 pch_split(const struct conf_text *t, size_t per,
+		    struct pchunks *);
+/*
+ * Parse piece k, [cut[k] + 1, cut[k + 1]), into cf (config_init'ed): its
+ * list, or NULL if refused.
+ */
+config_setting_t *pch_parse(struct pchunks *, size_t k, config_t *cf);
+void		 pch_free(struct pchunks *);
+/* conf_parse.c: set the hooks of s and below to their full lines. */
+void		 pc_lines(struct pctx *, config_setting_t *s);
 
 /* conf_parse_zones.c */
 void		 pz_zones(struct pctx *, const config_setting_t *root);

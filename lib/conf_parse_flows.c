@@ -403,38 +403,90 @@ flow_clear(struct flow *f)
 	memset(f, 0, sizeof(*f));
 }
 
+/* Element i of the flows list, at p->flows[p->nflows] (room is made). */
+static void
+flow_elem(struct pctx *c, const config_setting_t *e, int i)
+{
+	struct policy *p = c->p;
+	char path[PC_PATHLEN];
+	struct flow *f;
+	size_t before;
+
+	pc_path_elem(path, "flows", i, NULL);
+	if (!pc_type(c, e, path, PT_GROUP))
+		return;
+	f = &p->flows[p->nflows];
+	f->index = (size_t)i;
+	f->loc = pc_loc(c, e);
+	f->from_loc = f->to_loc = f->proto_loc = f->ports_loc =
+	    f->sanitize_loc = f->expires_loc = f->loc;
+	before = c->d->nerrors;
+	parse_flow(c, f, e, i);
+	/* A flow with an error stays out of the model. */
+	if (c->d->nerrors == before)
+		p->nflows++;
+	else
+		flow_clear(f);
+}
+
+/*
+ * The list in pieces (conf_chunk.c): each piece's tree is read and
+ * destroyed before the next is parsed.  Flows keep their place in the
+ * whole list, for paths and order.
+ */
+static void
+flows_pieces(struct pctx *c)
+{
+	struct pchunks *ch = c->ch;
+	config_setting_t *l;
+	config_t cf;
+	size_t k;
+	int i, n, base = 0;
+
+	for (k = 0; k < ch->n; k++) {
+		config_init(&cf);
+		if ((l = pch_parse(ch, k, &cf)) == NULL) {
+			config_destroy(&cf);
+			c->resync = true;
+			return;
+		}
+		c->last_line = 0;
+		c->line_base = (unsigned)ch->line[k] - 1;
+		pc_lines(c, l);
+		if ((n = config_setting_length(l)) > 0 && c->p->flows == NULL &&
+		    (c->p->flows = pc_calloc(c, ch->ncommas + 1,
+		    sizeof(*c->p->flows))) == NULL) {
+			config_destroy(&cf);
+			return;
+		}
+		for (i = 0; i < n; i++)
+			flow_elem(c, config_setting_get_elem(l, (unsigned)i),
+			    base + i);
+		base += n;
+		/* The next tree may reuse these addresses: forget the group. */
+		c->mg = NULL;
+		config_destroy(&cf);
+	}
+}
+
 void
 pf_flows(struct pctx *c, const config_setting_t *root)
 {
 	struct policy *p = c->p;
-	config_setting_t *s, *e;
+	config_setting_t *s;
 	char path[PC_PATHLEN];
-	struct flow *f;
-	size_t before;
 	int i, n;
 
 	if ((s = pc_get(c, root, "", "flows", PT_SEQ, false, path)) == NULL)
 		return;
+	if (c->ch != NULL) {
+		flows_pieces(c);
+		return;
+	}
 	if ((n = config_setting_length(s)) == 0)
 		return;
 	if ((p->flows = pc_calloc(c, (size_t)n, sizeof(*p->flows))) == NULL)
 		return;
-	for (i = 0; i < n; i++) {
-		e = config_setting_get_elem(s, (unsigned)i);
-		pc_path_elem(path, "flows", i, NULL);
-		if (!pc_type(c, e, path, PT_GROUP))
-			continue;
-		f = &p->flows[p->nflows];
-		f->index = (size_t)i;
-		f->loc = pc_loc(c, e);
-		f->from_loc = f->to_loc = f->proto_loc = f->ports_loc =
-		    f->sanitize_loc = f->expires_loc = f->loc;
-		before = c->d->nerrors;
-		parse_flow(c, f, e, i);
-		/* A flow with an error stays out of the model. */
-		if (c->d->nerrors == before)
-			p->nflows++;
-		else
-			flow_clear(f);
-	}
+	for (i = 0; i < n; i++)
+		flow_elem(c, config_setting_get_elem(s, (unsigned)i), i);
 }
