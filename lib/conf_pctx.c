@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigalloc.h"
 #include "conf_parse.h"
 
 struct srcloc
@@ -34,13 +35,16 @@ pc_err(struct pctx *c, const config_setting_t *s, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Out of memory is an error like any other: the policy is refused. */
+/*
+ * Out of memory is an error like any other: the policy is refused.  The
+ * large arrays (flows, the hosts of a big zone) go on huge pages.
+ */
 void *
 pc_calloc(struct pctx *c, size_t n, size_t size)
 {
 	void *v;
 
-	if ((v = calloc(n, size)) == NULL)
+	if ((v = big_calloc(n, size)) == NULL)
 		diag_add(c->d, DIAG_ERROR, c->p->files[0], 0,
 		    "out of memory while parsing the policy");
 	return v;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bigalloc.h"
 #include "conf.h"
 #include "conf_lex.h"
 #include "conf_read.h"
@@ -143,7 +144,7 @@ read_fd(struct rd *r, int fd, const struct stat *st, const char *name,
 		return -1;
 	}
 	cap = (size_t)st->st_size + 1;
-	if ((b = malloc(cap + 1)) == NULL) {
+	if ((b = big_malloc(cap + 1)) == NULL) {
 		r->nomem = true;
 		return -1;
 	}
