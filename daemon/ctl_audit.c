@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "alerthold.h"
 #include "ctl.h"
 #include "ctl_audit.h"
 #include "detect.h"
@@ -23,26 +24,10 @@
  * (ARP, ND) are printed when they happen.
  */
 
-/*
- * Held alerts are found by flow id: one bucket per flow the engine can
- * hold at once (up to a bound), so a capture where most flows are
- * disallowed does not walk long chains for every alert and flow end.
- */
-#define PEND_BUCKETS_MIN	4096
-#define PEND_BUCKETS_MAX	(1u << 20)
-
-struct pend {
-	struct pend	*next;
-	struct alert_rec r;		/* strings below, or the policy's */
-	char		*signature;	/* after the node, same allocation */
-	char		*reason;
-};
-
 struct audit {
 	bool		 json;
 	const struct policy *p;
-	struct pend	**bucket;
-	size_t		 nbucket;	/* a power of two */
+	struct alerthold *hold;
 	struct jbuf	 jb;
 	uint64_t	 seq;
 	bool		 oom;
@@ -224,79 +209,10 @@ output(struct audit *a, const struct alert_rec *r)
 	putchar('\n');
 }
 
-static size_t
-pend_slot(const struct audit *a, uint64_t flow_id)
-{
-	return (size_t)((flow_id * 0x9e3779b97f4a7c15ULL) >> 32) &
-	    (a->nbucket - 1);
-}
-
-/*
- * Keep an alert until its flow ends; in order within a flow.  The node
- * and its two strings are one allocation.
- */
 static void
-pend_add(struct audit *a, const struct alert_rec *r)
+output_held(void *arg, const struct alert_rec *r)
 {
-	struct pend *n, **pp;
-	size_t ls = r->signature != NULL ? strlen(r->signature) + 1 : 0;
-	size_t lr = r->reason != NULL ? strlen(r->reason) + 1 : 0;
-
-	if ((n = malloc(sizeof(*n) + ls + lr)) == NULL) {
-		a->oom = true;
-		return;
-	}
-	n->next = NULL;
-	n->r = *r;
-	n->signature = n->reason = NULL;
-	if (ls != 0)
-		n->signature = memcpy((char *)(n + 1), r->signature, ls);
-	if (lr != 0)
-		n->reason = memcpy((char *)(n + 1) + ls, r->reason, lr);
-	n->r.signature = n->signature;
-	n->r.reason = n->reason;
-	n->r.in_iface = r->in_iface;	/* the caller's argv: lives on */
-	for (pp = &a->bucket[pend_slot(a, r->flow_id)]; *pp != NULL;
-	    pp = &(*pp)->next)
-		;
-	*pp = n;
-}
-
-/* The flow ended: its alerts with the final counters. */
-static void
-pend_flush(struct audit *a, const struct alert_rec *f)
-{
-	struct pend *n, **pp;
-
-	pp = &a->bucket[pend_slot(a, f->flow_id)];
-	while ((n = *pp) != NULL) {
-		if (n->r.flow_id != f->flow_id) {
-			pp = &n->next;
-			continue;
-		}
-		*pp = n->next;
-		n->r.packets = f->packets;
-		n->r.bytes = f->bytes;
-		n->r.pkts_toclient = f->pkts_toclient;
-		n->r.bytes_toclient = f->bytes_toclient;
-		n->r.first_seen = f->first_seen;
-		n->r.last_seen = f->last_seen;
-		output(a, &n->r);
-		free(n);
-	}
-}
-
-static void
-pend_free(struct audit *a)
-{
-	struct pend *n;
-	size_t i;
-
-	for (i = 0; i < a->nbucket && a->bucket != NULL; i++)
-		while ((n = a->bucket[i]) != NULL) {
-			a->bucket[i] = n->next;
-			free(n);
-		}
+	output(arg, r);
 }
 
 static void
@@ -305,10 +221,11 @@ on_event(const struct alert_rec *r, void *arg)
 	struct audit *a = arg;
 
 	if (r->kind == EV_FLOW)
-		pend_flush(a, r);
-	else if (r->kind == EV_ALERT && r->has_tuple)
-		pend_add(a, r);
-	else if (r->kind == EV_ALERT)
+		alerthold_release(a->hold, r, output_held, a);
+	else if (r->kind == EV_ALERT && r->has_tuple) {
+		if (alerthold_add(a->hold, r) == -1)
+			a->oom = true;
+	} else if (r->kind == EV_ALERT)
 		output(a, r);
 }
 
@@ -475,10 +392,7 @@ ctl_audit(struct ctl *ctl, int argc, char **argv)
 	a->p = p;
 	json_init(&a->jb);
 	detect_opts_from_policy(p, &o);
-	for (a->nbucket = PEND_BUCKETS_MIN; a->nbucket < o.max_flows &&
-	    a->nbucket < PEND_BUCKETS_MAX; a->nbucket <<= 1)
-		;
-	if ((a->bucket = calloc(a->nbucket, sizeof(*a->bucket))) == NULL)
+	if ((a->hold = alerthold_new(o.max_flows)) == NULL)
 		goto oom;
 	o.mode = DETECT_MONITOR;
 	o.rate_limit = 0;
@@ -517,8 +431,7 @@ oom:
 out:
 	detect_free(det);
 	if (a != NULL) {
-		pend_free(a);
-		free(a->bucket);
+		alerthold_free(a->hold);
 		json_free(&a->jb);
 		free(a->tb);
 		free(a);

@@ -32,7 +32,10 @@
  *   - replies of a flow (the table is looked up in both directions),
  *     ICMP errors about it (found by the packet they quote) and later
  *     packets only update counters; a flagged flow ends with one
- *     EV_FLOW event (idle timeout, eviction, detect_finish).
+ *     EV_FLOW event (idle timeout, eviction, detect_finish).  An alert
+ *     about a flow and that event carry the same flow part (flow_id,
+ *     addresses, ports, protocol, zones, verdict, policy flow): bunrictl
+ *     audit keeps only the rest of a held alert (alerthold.h).
  *   - packets that cannot cross the gateway (to broadcast, multicast or
  *     link-local addresses, from unspecified or link-local ones) get no
  *     verdict; their MAC is still checked against the zone's hosts.

@@ -435,6 +435,130 @@ START_TEST(icmp_error_without_flow)
 }
 END_TEST
 
+/*
+ * What bunrictl audit relies on to hold alerts cheaply (alerthold.h):
+ * an alert with a tuple and the flow event that ends its flow carry the
+ * same flow part.  Alerts of every kind a flow can get: violation, then
+ * breach on the far side, scan, unknown and wrong-zone MACs, spoofed,
+ * ICMP, IPv4 fragments aside.
+ */
+struct fpart {
+	uint64_t	 flow_id;
+	struct addr	 src, dst;
+	uint8_t		 proto;
+	bool		 has_ports;
+	uint16_t	 sport, dport;
+	const char	*host, *src_zone, *dest_zone, *verdict, *policy_flow;
+};
+
+static struct fpart Held[64];
+static size_t Nheld, Nmatched, Nflowev, Nmismatch;
+
+static bool
+str_same(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static void
+on_event_parts(const struct alert_rec *r, void *arg)
+{
+	struct fpart *h;
+	size_t i;
+
+	(void)arg;
+	if (r->kind == EV_ALERT && r->has_tuple) {
+		ck_assert_uint_lt(Nheld, 64);
+		h = &Held[Nheld++];
+		h->flow_id = r->flow_id;
+		h->src = r->src;
+		h->dst = r->dst;
+		h->proto = r->proto;
+		h->has_ports = r->has_ports;
+		h->sport = r->sport;
+		h->dport = r->dport;
+		h->host = r->host;
+		h->src_zone = r->src_zone;
+		h->dest_zone = r->dest_zone;
+		h->verdict = r->verdict;
+		h->policy_flow = r->policy_flow;
+		return;
+	}
+	if (r->kind != EV_FLOW)
+		return;
+	Nflowev++;
+	ck_assert(r->has_tuple);
+	for (i = 0; i < Nheld; i++) {
+		h = &Held[i];
+		if (h->flow_id != r->flow_id)
+			continue;
+		if (memcmp(&h->src, &r->src, sizeof(h->src)) != 0 ||
+		    memcmp(&h->dst, &r->dst, sizeof(h->dst)) != 0 ||
+		    h->proto != r->proto || h->has_ports != r->has_ports ||
+		    h->sport != r->sport || h->dport != r->dport ||
+		    !str_same(h->host, r->host) ||
+		    !str_same(h->src_zone, r->src_zone) ||
+		    !str_same(h->dest_zone, r->dest_zone) ||
+		    !str_same(h->verdict, r->verdict) ||
+		    !str_same(h->policy_flow, r->policy_flow))
+			Nmismatch++;
+		else
+			Nmatched++;
+	}
+}
+
+START_TEST(alert_flow_part_is_the_flow_events)
+{
+	struct detect_sink sink = { on_event_parts, NULL, NULL };
+	struct detect_opts o;
+	struct detect *d;
+	uint8_t b[128];
+	size_t n;
+	int i;
+
+	Nheld = Nmatched = Nflowev = Nmismatch = 0;
+	detect_opts_from_policy(P, &o);
+	o.rate_limit = 0;
+	o.host_once = false;
+	d = detect_new(P, &o, &sink);
+	ck_assert_ptr_nonnull(d);
+	/* violation at ingress, then the breach on the far side */
+	n = frame4(b, "02:00:00:00:20:33", "198.51.100.33", "203.0.113.99", 6,
+	    40001, 443);
+	feed(d, "lg0", T0, 0, b, n);
+	feed(d, "in0", T0, 1, b, n);
+	/* a reply, an unregistered MAC (allowed: sid 3), a mynumber MAC */
+	n = frame4(b, "02:00:00:00:99:01", "203.0.113.99", "198.51.100.33", 6,
+	    443, 40001);
+	feed(d, "in0", T0, 2, b, n);
+	n = frame4(b, "02:00:00:00:20:77", "198.51.100.77", "203.0.113.40", 6,
+	    40005, 1494);
+	feed(d, "lg0", T0, 3, b, n);
+	n = frame4(b, "02:00:00:00:10:0a", "198.51.100.88", "203.0.113.40", 17,
+	    40007, 1494);
+	feed(d, "lg0", T0, 4, b, n);
+	/* spoofed source, an ICMP echo, then a port scan from one source */
+	n = frame4(b, "02:00:00:00:20:33", "192.0.2.10", "203.0.113.40", 6,
+	    40003, 3389);
+	feed(d, "lg0", T0, 5, b, n);
+	n = frame4(b, "02:00:00:00:20:33", "198.51.100.33", "203.0.113.99", 1,
+	    0, 0);
+	feed(d, "lg0", T0, 6, b, n);
+	for (i = 0; i < 8; i++) {
+		n = frame4(b, "02:00:00:00:99:01", "203.0.113.66",
+		    "198.51.100.25", 6, 61000, (uint16_t)(1 + i));
+		feed(d, "in0", T0 + 1, i, b, n);
+	}
+	detect_finish(d);
+	detect_free(d);
+	/* 2 + 1 + 1 + 1 + 1 alerts, 8 breaches and 1 scan */
+	ck_assert_uint_eq(Nheld, 15);
+	ck_assert_uint_eq(Nmismatch, 0);
+	ck_assert_uint_eq(Nmatched, Nheld);
+	ck_assert_uint_eq(Nflowev, 13);
+}
+END_TEST
+
 static Suite *
 detect_suite(void)
 {
@@ -458,6 +582,7 @@ detect_suite(void)
 	tcase_add_test(tc, icmp_error_joins_its_flow);
 	tcase_add_test(tc, icmp_error_quoting_echo_and_reply);
 	tcase_add_test(tc, icmp_error_without_flow);
+	tcase_add_test(tc, alert_flow_part_is_the_flow_events);
 	suite_add_tcase(s, tc);
 	return s;
 }
