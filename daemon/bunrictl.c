@@ -32,7 +32,7 @@ struct ctl_cmd {
 static const struct ctl_cmd cmds[] = {
 	{ "check",	ctl_check,	"[-c FILE | FILE]" },
 	{ "show",	ctl_show,	"--nft [-c FILE]" },
-	{ "audit",	ctl_audit,	"--pcap PCAP [--json] [-c FILE]" },
+	{ "audit",	ctl_audit,	"--pcap PCAP [--json] [--no-cache] [-c FILE]" },
 	{ "explain",	ctl_explain,	"--from ADDR --to ADDR --proto P "
 	    "[--port N] [--mac MAC] [--iface IF] [--isolated ZONE] "
 	    "[--offline] [-c FILE]" },

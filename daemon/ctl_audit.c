@@ -11,6 +11,7 @@
 #include "alerthold.h"
 #include "ctl.h"
 #include "ctl_audit.h"
+#include "ctl_cache.h"
 #include "detect.h"
 #include "eve.h"
 
@@ -232,6 +233,7 @@ on_event(const struct alert_rec *r, void *arg)
 struct audit_args {
 	const char	*pcap, *iface, *zone;
 	bool		 json;
+	bool		 no_cache;	/* --no-cache: always load the text */
 };
 
 static int
@@ -242,6 +244,7 @@ parse_args(struct ctl *ctl, int argc, char **argv, struct audit_args *aa)
 		{ "json",	no_argument,		NULL,	'j' },
 		{ "iface",	required_argument,	NULL,	'i' },
 		{ "zone",	required_argument,	NULL,	'z' },
+		{ "no-cache",	no_argument,		NULL,	'C' },
 		CTL_COMMON_LONGOPTS
 	};
 	int ch;
@@ -253,6 +256,7 @@ parse_args(struct ctl *ctl, int argc, char **argv, struct audit_args *aa)
 		case 'j': aa->json = true; break;
 		case 'i': aa->iface = optarg; break;
 		case 'z': aa->zone = optarg; break;
+		case 'C': aa->no_cache = true; break;
 		case 'h':
 			ctl_usage(stdout, "audit");
 			return 1;
@@ -380,7 +384,9 @@ ctl_audit(struct ctl *ctl, int argc, char **argv)
 	if ((r = parse_args(ctl, argc, argv, &aa)) != 0)
 		return r == 1 ? CTL_EXIT_OK : CTL_EXIT_ERR;
 	diags_init(&dg);
-	if ((p = ctl_load_policy(ctl, time(NULL), false, &dg)) == NULL)
+	/* The compiled policy cache: same output, without the parse (ctl_cache.c). */
+	if ((p = ctl_load_policy_cached(ctl, time(NULL), !aa.no_cache,
+	    &dg)) == NULL)
 		goto out;
 	if (check_ingress(p, &aa, &zone) == -1)
 		goto out;
