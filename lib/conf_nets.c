@@ -287,22 +287,29 @@ check_host_addrs(const struct policy *p, struct diags *d)
 /*
  * "internet:192.0.2.10" where a more specific zone claims the address:
  * the catch-all yields, so the endpoint is not in the zone it names and
- * the flow would be checked against the wrong zone's rules.
+ * the flow would be checked against the wrong zone's rules.  Returns the
+ * claiming zone and its network, or NULL: the caller only builds the
+ * setting's path for a message.
  */
-static void
-ep_addr_report(const struct policy *p, const struct endpoint *ep,
-    const char *path, const struct srcloc *loc, const struct srcloc *fb,
-    struct diags *d)
+static const struct zone *
+ep_claimed(const struct policy *p, const struct endpoint *ep,
+    const struct addr **net)
 {
 	const struct zone *in;
-	const struct addr *net;
-	char		 a[ADDR_STRLEN], b[ADDR_STRLEN];
 
 	if (ep->kind != EP_PREFIX || ep->zone == NULL)
-		return;
-	in = zone_of_addr(p, &ep->prefix, ep->zone, &net);
-	if (in == NULL || in == ep->zone)
-		return;
+		return NULL;
+	in = zone_of_addr(p, &ep->prefix, ep->zone, net);
+	return in == ep->zone ? NULL : in;
+}
+
+static void
+ep_addr_report(const struct endpoint *ep, const struct zone *in,
+    const struct addr *net, const char *path, const struct srcloc *loc,
+    const struct srcloc *fb, struct diags *d)
+{
+	char		 a[ADDR_STRLEN], b[ADDR_STRLEN];
+
 	addr_fmt(&ep->prefix, a, sizeof(a));
 	rules_diag(d, DIAG_ERROR, loc, fb,
 	    "%s: %s lies in %s of zone \"%s\", not in zone \"%s\"; name it "
@@ -315,20 +322,31 @@ static void
 check_ep_addrs(const struct policy *p, struct diags *d)
 {
 	char	 path[RULES_PATHLEN + 8], fp[RULES_PATHLEN];
+	const struct zone *in;
+	const struct addr *net;
 	size_t	 i;
 
 	for (i = 0; i < p->nflows; i++) {
 		const struct flow *f = &p->flows[i];
 
-		rules_flow_path(f, fp, sizeof(fp));
-		snprintf(path, sizeof(path), "%s.from", fp);
-		ep_addr_report(p, &f->from, path, &f->from_loc, &f->loc, d);
-		snprintf(path, sizeof(path), "%s.to", fp);
-		ep_addr_report(p, &f->to, path, &f->to_loc, &f->loc, d);
+		if ((in = ep_claimed(p, &f->from, &net)) != NULL) {
+			rules_flow_path(f, fp, sizeof(fp));
+			snprintf(path, sizeof(path), "%s.from", fp);
+			ep_addr_report(&f->from, in, net, path, &f->from_loc,
+			    &f->loc, d);
+		}
+		if ((in = ep_claimed(p, &f->to, &net)) != NULL) {
+			rules_flow_path(f, fp, sizeof(fp));
+			snprintf(path, sizeof(path), "%s.to", fp);
+			ep_addr_report(&f->to, in, net, path, &f->to_loc,
+			    &f->loc, d);
+		}
 	}
 	for (i = 0; i < p->gw.nadmin_from; i++) {
+		if ((in = ep_claimed(p, &p->gw.admin_from[i], &net)) == NULL)
+			continue;
 		snprintf(path, sizeof(path), "gateway.admin.from[%zu]", i);
-		ep_addr_report(p, &p->gw.admin_from[i], path,
+		ep_addr_report(&p->gw.admin_from[i], in, net, path,
 		    &p->gw.admin_loc, &p->gw.loc, d);
 	}
 }

@@ -150,6 +150,23 @@ dupref_addrcmp(const void *a, const void *b)
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
+/*
+ * Ids and names are mostly written in order (F-001, F-002, ...): a sorted
+ * array skips qsort, which compares each element many times even then.
+ */
+static void
+dupref_sort(struct dupref *v, size_t n, int (*cmp)(const void *,
+    const void *))
+{
+	size_t	 i;
+
+	for (i = 1; i < n; i++)
+		if (cmp(&v[i - 1], &v[i]) > 0)
+			break;
+	if (i < n)
+		qsort(v, n, sizeof(*v), cmp);
+}
+
 static int
 pairname_cmp(const void *a, const void *b)
 {
@@ -197,7 +214,7 @@ dup_host_names(const struct zone *z, struct diags *d)
 		if (z->hosts[i].name != NULL)
 			v[n++] = (struct dupref){ z->hosts[i].name,
 			    &z->hosts[i], i };
-	qsort(v, n, sizeof(*v), dupref_strcmp);
+	dupref_sort(v, n, dupref_strcmp);
 	for (r = 0, i = 1; i < n; i++) {
 		const struct host *first = v[r].obj, *h = v[i].obj;
 
@@ -228,7 +245,7 @@ dup_flow_ids(const struct policy *p, struct diags *d)
 		if (p->flows[i].id != NULL)
 			v[n++] = (struct dupref){ p->flows[i].id,
 			    &p->flows[i], p->flows[i].index };
-	qsort(v, n, sizeof(*v), dupref_strcmp);
+	dupref_sort(v, n, dupref_strcmp);
 	for (r = 0, i = 1; i < n; i++) {
 		const struct flow *first = v[r].obj, *f = v[i].obj;
 

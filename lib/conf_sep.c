@@ -53,9 +53,9 @@ rule2_mn_side(const struct flow *f, const struct endpoint *e,
 	const struct host *h;
 	char		 a[RULES_PATHLEN], s[ADDR_STRLEN], hp[RULES_PATHLEN];
 
-	rules_flow_path(f, a, sizeof(a));
 	switch (e->kind) {
 	case EP_ZONE:
+		rules_flow_path(f, a, sizeof(a));
 		if (e->zone->nhosts > 0 && e->zone->hosts[0].name != NULL)
 			rules_diag(d, DIAG_ERROR, ep_loc(f, e), &f->loc,
 			    "%s: mynumber flow must name a registered host, "
@@ -70,6 +70,7 @@ rule2_mn_side(const struct flow *f, const struct endpoint *e,
 			    a, rules_zname(e->zone));
 		break;
 	case EP_PREFIX:
+		rules_flow_path(f, a, sizeof(a));
 		addr_fmt(&e->prefix, s, sizeof(s));
 		h = addr_is_host(&e->prefix) ?
 		    rules_addrix_find(ax, e->zone, &e->prefix) : NULL;
@@ -91,6 +92,7 @@ rule2_mn_side(const struct flow *f, const struct endpoint *e,
 		/* A malformed MAC was reported by the parser already. */
 		if (h == NULL || h->has_mac || h->mac_loc.line != 0)
 			break;
+		rules_flow_path(f, a, sizeof(a));
 		rules_diag(d, DIAG_ERROR, ep_loc(f, e), &f->loc,
 		    "%s: mynumber flow must name a host with a registered "
 		    "MAC; \"%s:%s\" has none, add mac to %s", a,
@@ -107,18 +109,20 @@ rule2_peer_side(const struct flow *f, const struct endpoint *e,
 {
 	char		 a[RULES_PATHLEN], s[ADDR_STRLEN];
 
-	rules_flow_path(f, a, sizeof(a));
+	/* The path is made only for a message: most flows have none. */
 	if (e->kind == EP_ZONE)
 		rules_diag(d, DIAG_ERROR, ep_loc(f, e), &f->loc,
 		    "%s: mynumber flow must name a host or a single address "
 		    "on its other side, not the whole zone \"%s\"; name the "
-		    "one system it talks to, e.g. \"%s:HOST\"", a,
+		    "one system it talks to, e.g. \"%s:HOST\"",
+		    rules_flow_path(f, a, sizeof(a)),
 		    rules_zname(e->zone), rules_zname(e->zone));
 	else if (e->kind == EP_PREFIX && !addr_is_host(&e->prefix))
 		rules_diag(d, DIAG_ERROR, ep_loc(f, e), &f->loc,
 		    "%s: mynumber flow must name a host or a single address "
 		    "on its other side, not the network \"%s:%s\"; name the "
-		    "one system it talks to", a, rules_zname(e->zone),
+		    "one system it talks to", rules_flow_path(f, a, sizeof(a)),
+		    rules_zname(e->zone),
 		    addr_fmt(&e->prefix, s, sizeof(s)));
 }
 
@@ -138,18 +142,18 @@ rule2(const struct flow *f, const struct rules_addrix *ax, struct diags *d)
 	else
 		rule2_peer_side(f, &f->to, d);
 
-	rules_flow_path(f, a, sizeof(a));
 	if (f->proto != PROTO_TCP && f->proto != PROTO_UDP) {
 		rules_diag(d, DIAG_ERROR, &f->proto_loc, &f->loc,
 		    "%s: mynumber flow must be tcp or udp, not %s; My Number "
-		    "flows are pinned to listed ports", a,
+		    "flows are pinned to listed ports",
+		    rules_flow_path(f, a, sizeof(a)),
 		    proto_name(f->proto));
 		return;
 	}
 	if (f->nports == 0)
 		rules_diag(d, DIAG_ERROR, &f->ports_loc, &f->loc,
 		    "%s: mynumber flow must list its ports; add ports = "
-		    "[ PORT ]", a);
+		    "[ PORT ]", rules_flow_path(f, a, sizeof(a)));
 	for (i = 0; i < f->nports; i++) {
 		const struct portrange *r = &f->ports[i];
 
@@ -158,7 +162,8 @@ rule2(const struct flow *f, const struct rules_addrix *ax, struct diags *d)
 		rules_diag(d, DIAG_ERROR, &f->ports_loc, &f->loc,
 		    "%s: mynumber flow must list its ports, not the range "
 		    "%u-%u (%u ports); list the ports the application uses",
-		    a, r->lo, r->hi, (unsigned)r->hi - r->lo + 1);
+		    rules_flow_path(f, a, sizeof(a)), r->lo, r->hi,
+		    (unsigned)r->hi - r->lo + 1);
 	}
 }
 

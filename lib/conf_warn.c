@@ -28,29 +28,36 @@ fmt_time(time_t t, char *buf, size_t len)
 	return buf;
 }
 
+/* The flow's path, made on the first message only (most flows have none). */
+static const char *
+fpath(const struct flow *f, char *a, size_t len)
+{
+	return a[0] != '\0' ? a : rules_flow_path(f, a, len);
+}
+
 static void
 warn_flow(const struct flow *f, time_t now, struct diags *d)
 {
-	char		 a[RULES_PATHLEN], t[64];
+	char		 a[RULES_PATHLEN] = "", t[64];
 	size_t		 i;
 	long long	 days;
 
-	rules_flow_path(f, a, sizeof(a));
 	if (f->approval == NULL || f->approval[0] == '\0')
 		rules_diag(d, DIAG_WARNING, &f->loc, NULL,
 		    "%s: no approval reference; add approval = \"...\" with "
-		    "the number of the 例外措置 approval", a);
+		    "the number of the 例外措置 approval",
+		    fpath(f, a, sizeof(a)));
 
 	if (f->has_expires && f->expires <= now)
 		rules_diag(d, DIAG_WARNING, &f->expires_loc, &f->loc,
 		    "%s: expired on %s and no longer allows anything; remove "
-		    "the flow, or renew its approval and extend expires", a,
-		    fmt_time(f->expires, t, sizeof(t)));
+		    "the flow, or renew its approval and extend expires",
+		    fpath(f, a, sizeof(a)), fmt_time(f->expires, t, sizeof(t)));
 	else if (f->has_expires && f->expires - now <= EXPIRY_NOTICE) {
 		days = ((long long)f->expires - now + 86399) / 86400;
 		rules_diag(d, DIAG_WARNING, &f->expires_loc, &f->loc,
 		    "%s: expires on %s, in %lld day%s; renew its approval and "
-		    "extend expires, or let it lapse", a,
+		    "extend expires, or let it lapse", fpath(f, a, sizeof(a)),
 		    fmt_time(f->expires, t, sizeof(t)), days,
 		    days == 1 ? "" : "s");
 	}
@@ -67,8 +74,9 @@ warn_flow(const struct flow *f, time_t now, struct diags *d)
 			continue;
 		rules_diag(d, DIAG_WARNING, &f->ports_loc, &f->loc,
 		    "%s: port range %u-%u covers %u ports (more than %d); "
-		    "list the ports the application uses", a,
-		    f->ports[i].lo, f->ports[i].hi, n, WIDE_RANGE);
+		    "list the ports the application uses",
+		    fpath(f, a, sizeof(a)), f->ports[i].lo, f->ports[i].hi, n,
+		    WIDE_RANGE);
 	}
 }
 
