@@ -377,6 +377,8 @@ parse_text(struct policy *p, const struct conf_text *t, struct diags *d,
 		if (zone_index_names(&p->zones[i]) == -1)
 			diag_add(d, DIAG_ERROR, p->files[0], 0,
 			    "out of memory while indexing the hosts");
+	/* Without the table (no memory) endpoints use zone_host_by_name(). */
+	(void)pc_hostix_build(&c);
 	parse_gateway(&c, gw);
 	pf_flows(&c, root);
 	if (c.resync) {
@@ -386,6 +388,7 @@ parse_text(struct policy *p, const struct conf_text *t, struct diags *d,
 	parse_monitor(&c, root);
 	parse_alerts(&c, root);
 out:
+	pc_hostix_free(&c);
 	config_destroy(&cf);
 	return d->nerrors > before ? -1 : 0;
 }

@@ -57,6 +57,8 @@ struct pctx {
 	unsigned	 line_base;	/* line of the tree's text line 1, less 1 */
 	struct pchunks	*ch;		/* the flows come in pieces, or NULL */
 	bool		 resync;	/* libconfig refused a piece */
+	struct host    **hostix;	/* conf_hostix.c, or NULL */
+	size_t		 hostix_mask;
 	/*
 	 * The members of the group looked at last: a group is asked for
 	 * each of its settings in turn, and libconfig's own lookup compares
@@ -154,6 +156,13 @@ config_setting_t *pch_parse(struct pchunks *, size_t k, config_t *cf);
 void		 pch_free(struct pchunks *);
 /* conf_parse.c: set the hooks of s and below to their full lines. */
 void		 pc_lines(struct pctx *, config_setting_t *s);
+
+/* conf_hostix.c: hosts by (zone, name) while the flows are parsed. */
+int		 pc_hostix_build(struct pctx *);
+/* zone_host_by_name(), in one probe once built. */
+struct host	*pc_host(const struct pctx *, const struct zone *,
+		    const char *name);
+void		 pc_hostix_free(struct pctx *);
 
 /* conf_parse_zones.c */
 void		 pz_zones(struct pctx *, const config_setting_t *root);

@@ -101,7 +101,7 @@ pf_endpoint(struct pctx *c, const config_setting_t *s, const char *path,
 		    "(expected /0-/32 for IPv4, /0-/128 for IPv6)", path, v);
 		return -1;
 	default:
-		if ((ep->host = zone_host_by_name(z, rest)) == NULL) {
+		if ((ep->host = pc_host(c, z, rest)) == NULL) {
 			unknown_host(c, s, path, z, rest);
 			return -1;
 		}
