@@ -4,7 +4,8 @@
 # FUZZ_TIME seconds per harness (default 15).  Seeds: for fuzz_decode the
 # first packets of the tcpdump corpus (when it is there) plus a few made
 # here; for fuzz_verify_log chained logs from mklog (the harness's key)
-# and their damaged variants.  Exit non-zero
+# and their damaged variants; for fuzz_policy_cache the caches bunrictl
+# audit writes for the shipped policies.  Exit non-zero
 # when a harness finds a crash, a leak or a sanitizer report; the input
 # that did it is left in $B/fuzz/crash-* and named in the output.
 B=${B:-build}
@@ -51,12 +52,35 @@ if [ ! -d "$vseeds" ]; then
 	rm -f "$vseeds/.key"
 fi
 
+# Caches for fuzz_policy_cache, as bunrictl audit writes them (the
+# harness reseals every input, so these get it past the checksum).
+pseeds=$B/fuzz/seeds-policy_cache
+if [ ! -d "$pseeds" ]; then
+	mkdir -p "$pseeds/xdg"
+	if [ -x "$B/bunrictl" ] &&
+	    python3 tests/tools/mkpcap.py clean "$pseeds/clean.pcap" >/dev/null 2>&1; then
+		xdg=$(cd "$pseeds/xdg" && pwd)	# must be absolute
+		for c in conf/bunri.conf tests/golden/rich.conf tests/golden/example.conf; do
+			XDG_CACHE_HOME="$xdg" "$B/bunrictl" -c "$c" audit \
+			    --pcap "$pseeds/clean.pcap" >/dev/null 2>&1
+		done
+		n=0
+		for c in "$pseeds"/xdg/bunri/*; do
+			[ -f "$c" ] || continue
+			n=$((n + 1))
+			cp "$c" "$pseeds/cache$n"
+		done
+	fi
+	rm -rf "$pseeds/xdg" "$pseeds/clean.pcap"
+fi
+
 rc=0
 for f in "$B"/fuzz/fuzz_*; do
 	[ -x "$f" ] || continue
 	name=$(basename "$f")
 	s=$seeds
 	[ "$name" = fuzz_verify_log ] && s=$vseeds
+	[ "$name" = fuzz_policy_cache ] && s=$pseeds
 	work=$B/fuzz/corpus-$name
 	mkdir -p "$work"
 	log=$B/fuzz/$name.log
