@@ -45,6 +45,11 @@ pz_unknown_zone(struct pctx *c, const config_setting_t *s, const char *path,
 	char list[PC_PATHLEN];
 	size_t i;
 
+	/* Only counted past DIAG_MAX (diag.h): no suggestion to compute. */
+	if (c->d->n >= DIAG_MAX) {
+		pc_err(c, s, "%s: unknown zone \"%s\"", path, name);
+		return -1;
+	}
 	if ((names = pc_calloc(c, c->p->nzones + 1, sizeof(*names))) == NULL)
 		return -1;
 	for (i = 0; i < c->p->nzones; i++)

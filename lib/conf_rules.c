@@ -239,7 +239,14 @@ dup_flow_ids(const struct policy *p, struct diags *d)
 	size_t		 i, r, n = 0;
 	char		 a[RULES_PATHLEN];
 
-	if (p->nflows < 2 || (v = calloc(p->nflows, sizeof(*v))) == NULL)
+	/* Ids in strictly increasing order (the usual case) repeat none. */
+	for (i = 1; i < p->nflows; i++)
+		if (p->flows[i - 1].id == NULL || p->flows[i].id == NULL ||
+		    strcmp(p->flows[i - 1].id, p->flows[i].id) >= 0)
+			break;
+	if (i >= p->nflows)
+		return;
+	if ((v = calloc(p->nflows, sizeof(*v))) == NULL)
 		return;
 	for (i = 0; i < p->nflows; i++)
 		if (p->flows[i].id != NULL)
