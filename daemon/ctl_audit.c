@@ -321,13 +321,11 @@ struct feed {
 };
 
 static void
-feed_packet(void *arg, const struct timeval *ts, const uint8_t *data,
-    uint32_t caplen, uint32_t wirelen)
+feed_batch(void *arg, const struct detect_pkt *v, size_t n)
 {
 	struct feed *fd = arg;
 
-	(void)detect_packet(fd->det, fd->iface, fd->zone, fd->linktype, ts,
-	    data, caplen, wirelen);
+	detect_packets(fd->det, fd->iface, fd->zone, fd->linktype, v, n);
 }
 
 static pcap_t *
@@ -413,7 +411,7 @@ ctl_audit(struct ctl *ctl, int argc, char **argv)
 	fd.iface = aa.iface;
 	fd.zone = zone;
 	fd.linktype = pcap_datalink(pc);
-	r = audit_read(pc, aa.pcap, feed_packet, &fd, &npkts);
+	r = audit_read(pc, aa.pcap, feed_batch, &fd, &npkts);
 	detect_finish(det);
 	detect_stats(det, &st);
 	if (a->oom)

@@ -6,17 +6,24 @@
 #include <stdint.h>
 #include <sys/time.h>
 
-typedef void	 audit_pkt_fn(void *arg, const struct timeval *ts,
-		    const uint8_t *data, uint32_t caplen, uint32_t wirelen);
+#include "detect.h"
+
+/*
+ * n packets, in file order; their data lasts for the call only.  A
+ * batch lets the engine read ahead (detect_packets).
+ */
+typedef void	 audit_batch_fn(void *arg, const struct detect_pkt *v,
+		    size_t n);
 
 /*
  * Hand every packet of an opened capture to fn, in file order.  Classic
- * pcap files (whose header libpcap has already accepted) are read through
- * a memory map, without a copy per packet; pcapng and anything else
- * through pcap_next_ex().  *n counts the packets.  Returns 0 at the end of
- * the file, -1 after printing why the rest could not be read.
+ * pcap files (whose header libpcap has already accepted) are read in
+ * large blocks, without a copy per packet; pcapng and anything else
+ * through pcap_next_ex(), one packet a batch.  *n counts the packets.
+ * Returns 0 at the end of the file, -1 after printing why the rest could
+ * not be read.
  */
-int		 audit_read(pcap_t *, const char *path, audit_pkt_fn *fn,
+int		 audit_read(pcap_t *, const char *path, audit_batch_fn *fn,
 		    void *arg, uint64_t *n);
 
 #endif

@@ -278,6 +278,17 @@ detect_packet(struct detect *d, const char *iface, const struct zone *zone,
 	return rc;
 }
 
+void
+detect_packets(struct detect *d, const char *iface, const struct zone *zone,
+    int linktype, const struct detect_pkt *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		(void)detect_packet(d, iface, zone, linktype, &v[i].ts,
+		    v[i].data, v[i].caplen, v[i].wirelen);
+}
+
 /*
  * A packet the gateway sent out of iface.  Its ingress copy was counted
  * already, so this only looks for crossings: a disallowed flow leaving

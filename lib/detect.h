@@ -120,6 +120,21 @@ int		 detect_packet(struct detect *, const char *iface,
 		    uint32_t caplen, uint32_t wirelen);
 
 /*
+ * detect_packet for each of n packets, in order, with the same results;
+ * decoding a few packets ahead lets the flow table's memory be fetched
+ * before it is needed.  All n packets' data must last for the call.
+ */
+struct detect_pkt {
+	struct timeval	 ts;
+	const uint8_t	*data;
+	uint32_t	 caplen, wirelen;
+};
+
+void		 detect_packets(struct detect *, const char *iface,
+		    const struct zone *zone, int linktype,
+		    const struct detect_pkt *v, size_t n);
+
+/*
  * The same for a packet the gateway sent out of iface (a live capture of
  * outgoing packets): not counted again, only checked for a crossing
  * (sid 2: a disallowed flow leaving into its destination's zone).
