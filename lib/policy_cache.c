@@ -1,8 +1,7 @@
 /* policy_cache.c - the policy cache's frame: header, checksum, meta, and the byte primitives. */
+#include <endian.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <openssl/evp.h>
 
 #include "decide_index.h"
 #include "policy_cache_int.h"
@@ -218,24 +217,75 @@ pcache_abi(void)
 	return h;
 }
 
-static int
-sha256(const uint8_t *b, size_t len, uint8_t out[32])
-{
-	unsigned mdlen = 0;
+/*
+ * The checksum is against accidents (a disk error, a cut write), not
+ * against someone: whoever can write the cache can write any checksum,
+ * which is why the directory and file must be the user's alone.  So it
+ * need not be cryptographic, and it must be cheap: SHA-256 of a 10 MB
+ * cache took 6 ms, a fifth of a whole cached load.  Four lanes of 64-bit
+ * words, each step acc = rotl(acc + w * K2, 31) * K1, a bijection of acc
+ * for a given word, so any change to one word changes its lane; the
+ * lanes and the length are then mixed into 64 bits.
+ */
+#define K1	0x9e3779b185ebca87ULL
+#define K2	0xc2b2ae3d27d4eb4fULL
+#define K3	0x165667b19e3779f9ULL
 
-	if (EVP_Digest(b, len, out, &mdlen, EVP_sha256(), NULL) != 1 ||
-	    mdlen != 32)
-		return -1;
-	return 0;
+static uint64_t
+rotl64(uint64_t x, int r)
+{
+	return x << r | x >> (64 - r);
+}
+
+static uint64_t
+ld64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return le64toh(v);
+}
+
+static uint64_t
+lane(uint64_t acc, uint64_t w)
+{
+	return rotl64(acc + w * K2, 31) * K1;
+}
+
+static uint64_t
+pc_sum(const uint8_t *b, size_t n)
+{
+	uint64_t a[4] = { K1, K2, K3, K1 ^ K2 }, h, t = 0;
+	size_t i = 0, k;
+
+	for (; n - i >= 32; i += 32)
+		for (k = 0; k < 4; k++)
+			a[k] = lane(a[k], ld64(b + i + 8 * k));
+	for (k = 0; n - i >= 8; i += 8, k++)
+		a[k] = lane(a[k], ld64(b + i));
+	for (k = 0; i + k < n; k++)
+		t |= (uint64_t)b[i + k] << (8 * k);
+	a[3] = lane(a[3], t);
+	a[2] = lane(a[2], (uint64_t)n);
+	h = rotl64(a[0], 1) + rotl64(a[1], 7) + rotl64(a[2], 12) +
+	    rotl64(a[3], 18);
+	for (k = 0; k < 4; k++)
+		h = (h ^ lane(0, a[k])) * K1 + K3;
+	h ^= h >> 33;
+	h *= K2;
+	h ^= h >> 29;
+	return h;
 }
 
 void
 pcache_reseal(uint8_t *buf, size_t len)
 {
+	uint64_t h;
+
 	if (len < PC_HDRLEN)
 		return;
-	if (sha256(buf + PC_HDRLEN, len - PC_HDRLEN, buf + PC_HDRLEN - 32) == -1)
-		memset(buf + PC_HDRLEN - 32, 0, 32);
+	h = htole64(pc_sum(buf + PC_HDRLEN, len - PC_HDRLEN));
+	memcpy(buf + PC_HDRLEN - 8, &h, 8);
 }
 
 /* The frame and the meta; pcache_encode() then appends the body. */
@@ -247,7 +297,7 @@ pc_meta_write(struct pc_w *w, const struct pcache_meta *m)
 	pcw_bytes(w, PC_MAGIC, PC_MAGICLEN);
 	pcw_u32(w, PCACHE_FORMAT);
 	pcw_u32(w, pcache_abi());
-	pcw_bytes(w, (const uint8_t[32]){ 0 }, 32);	/* pcache_reseal */
+	pcw_u64(w, 0);		/* the checksum: pcache_reseal() */
 	if (m->identlen >= PC_NONE || m->nfiles >= PC_NONE) {
 		w->err = true;
 		return;
@@ -273,7 +323,6 @@ int
 pcache_open(const uint8_t *buf, size_t len, struct pcache_meta *m)
 {
 	struct pc_r r = { buf, len, 0, false };
-	uint8_t sum[32];
 	const uint8_t *p;
 	size_t i, n, slen;
 	bool isnull;
@@ -284,8 +333,7 @@ pcache_open(const uint8_t *buf, size_t len, struct pcache_meta *m)
 	r.off = PC_MAGICLEN;
 	if (pcr_u32(&r) != PCACHE_FORMAT || pcr_u32(&r) != pcache_abi())
 		return -1;
-	if (sha256(buf + PC_HDRLEN, len - PC_HDRLEN, sum) == -1 ||
-	    memcmp(sum, buf + PC_HDRLEN - 32, 32) != 0)
+	if (pcr_u64(&r) != pc_sum(buf + PC_HDRLEN, len - PC_HDRLEN))
 		return -1;
 	r.off = PC_HDRLEN;
 	m->identlen = pcr_count(&r, 1);

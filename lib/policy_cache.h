@@ -18,7 +18,7 @@
  *	"BUNRIPC\n"	magic
  *	u32		PCACHE_FORMAT (bumped on any change of this layout)
  *	u32		pcache_abi(): sizes of the model's C types
- *	u8[32]		SHA-256 of every byte after this field
+ *	u64		checksum of every byte after it (against accidents)
  *	meta		the key the caller checks before using the model
  *	body		the model, then the decision index's order
  *

@@ -186,8 +186,8 @@ pair_cmp(const struct flow *a, const struct flow *b)
  * caller against the model, that is exactly decide_index()'s list.
  */
 static int
-dec_flows(struct pc_r *r, const struct policy *p, const struct flow **v,
-    size_t n, int c)
+dec_flows(struct pc_r *r, const struct policy *p, const uint8_t *cls,
+    const struct flow **v, size_t n, int c)
 {
 	size_t k;
 	uint32_t pos, prev = 0;
@@ -198,7 +198,7 @@ dec_flows(struct pc_r *r, const struct policy *p, const struct flow **v,
 		if (r->err || pos >= p->nflows)
 			return -1;
 		v[k] = &p->flows[pos];
-		if (c != -1 && flow_class(v[k]) != (enum di_class)c)
+		if (c != -1 && cls[pos] != c)
 			return -1;
 		if (k > 0 && ((pc = pair_cmp(v[k - 1], v[k])) > 0 ||
 		    (pc == 0 && prev >= pos)))
@@ -231,8 +231,8 @@ ent_cmp(const struct didx_ent *x, const struct epos *px,
 }
 
 static int
-dec_ents(struct pc_r *r, const struct policy *p, struct didx_ent *v,
-    size_t n, enum di_class c)
+dec_ents(struct pc_r *r, const struct policy *p, const uint8_t *cls,
+    struct didx_ent *v, size_t n, enum di_class c)
 {
 	const struct endpoint *k1, *k2;
 	struct epos cur, prev = { 0, 0, 0 };
@@ -245,7 +245,7 @@ dec_ents(struct pc_r *r, const struct policy *p, struct didx_ent *v,
 		if (r->err || cur.f >= p->nflows)
 			return -1;
 		v[k].f = &p->flows[cur.f];
-		if (flow_class(v[k].f) != c)
+		if (cls[cur.f] != c)
 			return -1;
 		class_keys(v[k].f, c, &k1, &k2);
 		if (cur.i >= ep_n(k1) || (k2 == NULL && cur.j != 0) ||
@@ -271,9 +271,9 @@ sat_add(size_t *a, size_t b)
 		*a = SIZE_MAX;
 }
 
-/* What index_fill() counts: flows per list, entries per list. */
+/* What index_fill() counts: flows per list, entries per list; each flow's class. */
 static void
-model_totals(const struct policy *p, size_t n[5])
+model_totals(const struct policy *p, size_t n[5], uint8_t *cls)
 {
 	const struct flow *f;
 	size_t i, m;
@@ -282,7 +282,8 @@ model_totals(const struct policy *p, size_t n[5])
 	for (i = 0; i < p->nflows; i++) {
 		f = &p->flows[i];
 		n[0]++;
-		switch (flow_class(f)) {
+		cls[i] = (uint8_t)flow_class(f);
+		switch ((enum di_class)cls[i]) {
 		case DC_BOTH:
 			if (__builtin_mul_overflow(ep_n(&f->to), ep_n(&f->from),
 			    &m))
@@ -349,17 +350,21 @@ int
 pc_didx_decode(struct pc_r *r, struct policy *p)
 {
 	struct decide_index *di;
-	size_t want[5], n[5], k;
-	uint8_t flag = pcr_u8(r);
+	size_t want[5], n[5], k, npairs;
+	uint8_t flag = pcr_u8(r), *cls;
 
 	if (r->err || (flag != DI_REBUILD && flag != DI_STORED))
 		return -1;
 	if (flag == DI_REBUILD)
 		return decide_index(p);
 	/* The decoder gives every flow both zones; the lists need them. */
-	model_totals(p, want);
-	if ((di = calloc(1, sizeof(*di))) == NULL)
+	if ((cls = malloc(p->nflows + 1)) == NULL)
 		return -1;
+	model_totals(p, want, cls);
+	if ((di = calloc(1, sizeof(*di))) == NULL) {
+		free(cls);
+		return -1;
+	}
 	for (k = 0; k < 5; k++) {
 		/* all, wide, both, dst, src: as the stream has them */
 		n[k] = pcr_u32(r);
@@ -368,43 +373,50 @@ pc_didx_decode(struct pc_r *r, struct policy *p)
 			goto bad;
 		switch (k) {
 		case 0:
-			di->pairs = calloc(n[0] + 1, sizeof(*di->pairs));
-			di->all = calloc(n[0] + 1, sizeof(*di->all));
-			if (di->pairs == NULL || di->all == NULL ||
-			    dec_flows(r, p, di->all, n[0], -1) == -1)
+			di->all = malloc((n[0] + 1) * sizeof(*di->all));
+			if (di->all == NULL ||
+			    dec_flows(r, p, cls, di->all, n[0], -1) == -1)
 				goto bad;
 			break;
 		case 1:
-			di->wide = calloc(n[1] + 1, sizeof(*di->wide));
+			di->wide = malloc((n[1] + 1) * sizeof(*di->wide));
 			if (di->wide == NULL ||
-			    dec_flows(r, p, di->wide, n[1], DC_WIDE) == -1)
+			    dec_flows(r, p, cls, di->wide, n[1], DC_WIDE) == -1)
 				goto bad;
 			break;
 		case 2:
-			di->both = calloc(n[2] + 1, sizeof(*di->both));
+			di->both = malloc((n[2] + 1) * sizeof(*di->both));
 			if (di->both == NULL ||
-			    dec_ents(r, p, di->both, n[2], DC_BOTH) == -1)
+			    dec_ents(r, p, cls, di->both, n[2], DC_BOTH) == -1)
 				goto bad;
 			break;
 		case 3:
-			di->dst = calloc(n[3] + 1, sizeof(*di->dst));
+			di->dst = malloc((n[3] + 1) * sizeof(*di->dst));
 			if (di->dst == NULL ||
-			    dec_ents(r, p, di->dst, n[3], DC_DST) == -1)
+			    dec_ents(r, p, cls, di->dst, n[3], DC_DST) == -1)
 				goto bad;
 			break;
 		case 4:
-			di->src = calloc(n[4] + 1, sizeof(*di->src));
+			di->src = malloc((n[4] + 1) * sizeof(*di->src));
 			if (di->src == NULL ||
-			    dec_ents(r, p, di->src, n[4], DC_SRC) == -1)
+			    dec_ents(r, p, cls, di->src, n[4], DC_SRC) == -1)
 				goto bad;
 			break;
 		}
 	}
+	/* One pair per run of `all` (sorted by pair), not one per flow. */
+	for (npairs = 0, k = 0; k < n[0]; k++)
+		if (k == 0 || pair_cmp(di->all[k - 1], di->all[k]) != 0)
+			npairs++;
+	if ((di->pairs = calloc(npairs + 1, sizeof(*di->pairs))) == NULL)
+		goto bad;
 	slice(di, n);
+	free(cls);
 	p->didx = di;
 	return 0;
 bad:
 	r->err = true;
+	free(cls);
 	decide_index_free(di);
 	return -1;
 }

@@ -12,7 +12,7 @@
 #define PC_MAGIC	"BUNRIPC\n"
 #define PC_MAGICLEN	8
 /* magic, format, abi, checksum: the checksum covers what follows. */
-#define PC_HDRLEN	(PC_MAGICLEN + 4 + 4 + 32)
+#define PC_HDRLEN	(PC_MAGICLEN + 4 + 4 + 8)
 #define PC_NONE		UINT32_MAX	/* no index / NULL string */
 
 /*
