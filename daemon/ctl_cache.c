@@ -148,6 +148,15 @@ cache_map(const char *file, size_t *len)
  * touched.  Bigger arrays (mmapped by malloc) are unaffected.
  */
 #define HEAP_MAX	((size_t)1 << 30)
+
+/* AddressSanitizer has its own allocator: leave the heap alone. */
+#if defined(__SANITIZE_ADDRESS__)
+#define CACHE_PLAIN_HEAP	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CACHE_PLAIN_HEAP	1
+#endif
+#endif
 #define HUGE_SZ		((uintptr_t)2 * 1024 * 1024)
 
 static void	*anchor;
@@ -158,6 +167,10 @@ heap_reserve(size_t want)
 	uintptr_t lo, hi;
 	void *q;
 
+#ifdef CACHE_PLAIN_HEAP
+	(void)want;
+	return;
+#endif
 	if (want > HEAP_MAX)
 		want = HEAP_MAX;
 	if (mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024) == 0 ||
@@ -175,7 +188,9 @@ heap_reserve(size_t want)
 	lo = ((uintptr_t)q + 2 * HUGE_SZ + HUGE_SZ - 1) & ~(HUGE_SZ - 1);
 	hi = (uintptr_t)sbrk(0);
 	(void)mallopt(M_TOP_PAD, 0);
-	if (hi != (uintptr_t)-1 && hi > lo + HUGE_SZ)
+	/* Only if the block did come from the brk heap just below the break. */
+	if (hi != (uintptr_t)-1 && hi > lo + HUGE_SZ &&
+	    hi - lo <= want + 4 * HUGE_SZ)
 		(void)madvise((void *)lo, (hi - lo) & ~(HUGE_SZ - 1),
 		    MADV_HUGEPAGE);
 }
