@@ -144,7 +144,7 @@ parse_admin(struct pctx *c, const config_setting_t *gw)
 	}
 	if ((ports = pc_get(c, adm, "gateway.admin", "ports", PT_SEQ, false,
 	    path)) != NULL) {
-		if (pf_ports(c, ports, path, false, &pr, &npr) == -1) {
+		if (pf_ports(c, ports, path, false, false, &pr, &npr) == -1) {
 			free(pr);
 			return;
 		}

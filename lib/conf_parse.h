@@ -115,6 +115,16 @@ int		 pc_abspath(struct pctx *, const config_setting_t *g,
 /* calloc and strdup that report running out of memory as an error. */
 void		*pc_calloc(struct pctx *, size_t, size_t);
 char		*pc_strdup(struct pctx *, const char *);
+/*
+ * The same in the model's arena (policy.h), for the flows' strings and
+ * ports.  pc_arena() makes it with a first block of about hint bytes;
+ * otherwise the first use does.  -1 when out of memory (reported).
+ */
+int		 pc_arena(struct pctx *, size_t hint);
+void		*pc_acalloc(struct pctx *, size_t, size_t);
+char		*pc_astrdup(struct pctx *, const char *);
+/* Free what any of the four gave. */
+void		 pc_free(struct pctx *, void *);
 char		*pc_path(char *buf, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
 /*
@@ -170,10 +180,10 @@ void		 pz_zones(struct pctx *, const config_setting_t *root);
 void		 pf_flows(struct pctx *, const config_setting_t *root);
 int		 pf_endpoint(struct pctx *, const config_setting_t *s,
 		    const char *path, struct endpoint *);
-/* Ports: ints, "25" or "lo-hi" strings; allocates *out. */
+/* Ports: ints, "25" or "lo-hi" strings; *out from the arena or the heap. */
 int		 pf_ports(struct pctx *, const config_setting_t *s,
-		    const char *path, bool ranges, struct portrange **out,
-		    size_t *n);
+		    const char *path, bool ranges, bool arena,
+		    struct portrange **out, size_t *n);
 int		 pz_unknown_zone(struct pctx *, const config_setting_t *s,
 		    const char *path, const char *name);
 

@@ -205,7 +205,7 @@ port_elem(struct pctx *c, const config_setting_t *e, const char *path,
 
 int
 pf_ports(struct pctx *c, const config_setting_t *s, const char *path,
-    bool ranges, struct portrange **out, size_t *np)
+    bool ranges, bool arena, struct portrange **out, size_t *np)
 {
 	char epath[PC_PATHLEN];
 	int i, n = config_setting_length(s), rc = 0;
@@ -217,7 +217,9 @@ pf_ports(struct pctx *c, const config_setting_t *s, const char *path,
 		    path);
 		return -1;
 	}
-	if ((*out = pc_calloc(c, (size_t)n, sizeof(**out))) == NULL)
+	*out = arena ? pc_acalloc(c, (size_t)n, sizeof(**out)) :
+	    pc_calloc(c, (size_t)n, sizeof(**out));
+	if (*out == NULL)
 		return -1;
 	for (i = 0; i < n; i++) {
 		pc_path_elem(epath, path, i, NULL);
@@ -344,7 +346,7 @@ parse_proto_ports(struct pctx *c, struct flow *f, const config_setting_t *g,
 		return -1;
 	}
 	f->ports_loc = pc_loc(c, s);
-	return pf_ports(c, s, path, true, &f->ports, &f->nports);
+	return pf_ports(c, s, path, true, true, &f->ports, &f->nports);
 }
 
 static void
@@ -358,7 +360,7 @@ parse_flow(struct pctx *c, struct flow *f, const config_setting_t *g,
 
 	pc_path_elem(fpath, "flows", i, NULL);
 	if ((v = pc_str(c, g, fpath, "id", true, true, NULL)) != NULL) {
-		f->id = pc_strdup(c, v);
+		f->id = pc_astrdup(c, v);
 		pc_path_elem(fpath, "flows", i, v);
 	}
 	pc_keys(c, g, fpath, flow_keys);
@@ -382,13 +384,13 @@ parse_flow(struct pctx *c, struct flow *f, const config_setting_t *g,
 		if (v[strspn(v, " \t")] == '\0')
 			pc_err(c, s, "%s.reason: is empty; say why the exception "
 			    "exists", fpath);
-		f->reason = pc_strdup(c, v);
+		f->reason = pc_astrdup(c, v);
 	}
 	if ((v = pc_str(c, g, fpath, "approval", false, false, &s)) != NULL) {
 		if (v[0] == '\0')
 			pc_err(c, s, "%s.approval: is empty; give the approval "
 			    "reference or leave approval out", fpath);
-		f->approval = pc_strdup(c, v);
+		f->approval = pc_astrdup(c, v);
 	}
 	if ((v = pc_str(c, g, fpath, "expires", false, false, &s)) != NULL) {
 		f->expires_loc = pc_loc(c, s);
@@ -403,14 +405,17 @@ parse_flow(struct pctx *c, struct flow *f, const config_setting_t *g,
 }
 
 static void
-flow_clear(struct flow *f)
+flow_clear(struct pctx *c, struct flow *f)
 {
-	free(f->id);
-	free(f->ports);
-	free(f->reason);
-	free(f->approval);
+	pc_free(c, f->id);
+	pc_free(c, f->ports);
+	pc_free(c, f->reason);
+	pc_free(c, f->approval);
 	memset(f, 0, sizeof(*f));
 }
+
+/* Arena bytes per flow to start with: id, reason, approval, ports. */
+#define FLOW_BYTES	48
 
 /* Element i of the flows list, at p->flows[p->nflows] (room is made). */
 static void
@@ -435,7 +440,7 @@ flow_elem(struct pctx *c, const config_setting_t *e, int i)
 	if (c->d->nerrors == before)
 		p->nflows++;
 	else
-		flow_clear(f);
+		flow_clear(c, f);
 }
 
 /*
@@ -489,10 +494,13 @@ pf_flows(struct pctx *c, const config_setting_t *root)
 	if ((s = pc_get(c, root, "", "flows", PT_SEQ, false, path)) == NULL)
 		return;
 	if (c->ch != NULL) {
-		flows_pieces(c);
+		/* id, reason, approval and ports: some 48 bytes a flow */
+		if (pc_arena(c, (c->ch->ncommas + 1) * FLOW_BYTES) == 0)
+			flows_pieces(c);
 		return;
 	}
-	if ((n = config_setting_length(s)) == 0)
+	if ((n = config_setting_length(s)) == 0 ||
+	    pc_arena(c, (size_t)n * FLOW_BYTES) == -1)
 		return;
 	if ((p->flows = pc_calloc(c, (size_t)n, sizeof(*p->flows))) == NULL)
 		return;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "bigalloc.h"
 #include "conf_parse.h"
 
@@ -59,6 +60,59 @@ pc_strdup(struct pctx *c, const char *s)
 		diag_add(c->d, DIAG_ERROR, c->p->files[0], 0,
 		    "out of memory while parsing the policy");
 	return v;
+}
+
+static struct arena *
+model_arena(struct pctx *c, size_t hint)
+{
+	struct policy *p = c->p;
+
+	if (p->arena == NULL && (p->arena = malloc(sizeof(*p->arena))) != NULL)
+		arena_init(p->arena, hint);
+	return p->arena;
+}
+
+int
+pc_arena(struct pctx *c, size_t hint)
+{
+	if (model_arena(c, hint) != NULL)
+		return 0;
+	diag_add(c->d, DIAG_ERROR, c->p->files[0], 0,
+	    "out of memory while parsing the policy");
+	return -1;
+}
+
+void *
+pc_acalloc(struct pctx *c, size_t n, size_t size)
+{
+	struct arena *a;
+	void *v = NULL;
+
+	if ((a = model_arena(c, 0)) == NULL ||
+	    (v = arena_calloc(a, n, size)) == NULL)
+		diag_add(c->d, DIAG_ERROR, c->p->files[0], 0,
+		    "out of memory while parsing the policy");
+	return v;
+}
+
+char *
+pc_astrdup(struct pctx *c, const char *s)
+{
+	struct arena *a;
+	char *v = NULL;
+
+	if ((a = model_arena(c, 0)) == NULL ||
+	    (v = arena_strdup(a, s)) == NULL)
+		diag_add(c->d, DIAG_ERROR, c->p->files[0], 0,
+		    "out of memory while parsing the policy");
+	return v;
+}
+
+void
+pc_free(struct pctx *c, void *v)
+{
+	if (!arena_owns(c->p->arena, v))
+		free(v);
 }
 
 char *

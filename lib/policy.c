@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "policy.h"
 #include "policy_index.h"
 
@@ -36,6 +37,14 @@ zone_free(struct zone *z)
 	free(z->by_name);
 }
 
+/* A flow's string or ports: the arena's go with the arena. */
+static void
+flow_part_free(const struct policy *p, void *v)
+{
+	if (!arena_owns(p->arena, v))
+		free(v);
+}
+
 /*
  * Also frees p itself (conf_load returns it from the heap).  Safe on a
  * model the loader abandoned halfway: NULL arrays and zero counts are fine,
@@ -61,12 +70,14 @@ policy_free(struct policy *p)
 	free(p->zones);
 	if (p->flows != NULL)
 		for (i = 0; i < p->nflows; i++) {
-			free(p->flows[i].id);
-			free(p->flows[i].ports);
-			free(p->flows[i].reason);
-			free(p->flows[i].approval);
+			flow_part_free(p, p->flows[i].id);
+			flow_part_free(p, p->flows[i].ports);
+			flow_part_free(p, p->flows[i].reason);
+			flow_part_free(p, p->flows[i].approval);
 		}
 	free(p->flows);
+	arena_free(p->arena);
+	free(p->arena);
 	strv_free(p->mon.ifaces, p->mon.nifaces);
 	if (p->mon.spans != NULL)
 		for (i = 0; i < p->mon.nspans; i++)

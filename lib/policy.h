@@ -165,6 +165,7 @@ struct alerts_conf {
 };
 
 struct decide_index;
+struct arena;
 
 struct policy {
 	int		 version;
@@ -180,6 +181,13 @@ struct policy {
 	uint8_t		 sha256[32];	/* of the policy text as read */
 	struct policy_index *idx;	/* lookup tables, built by policy_index() */
 	struct decide_index *didx;	/* flows by zone pair, built by decide_index() */
+	/*
+	 * Where the loader put the flows' id, reason, approval and ports
+	 * (arena.h); NULL when each is its own malloc().  policy_free()
+	 * frees what is not in the arena one by one, so flows added or
+	 * removed later with malloc()/free() (allow.c) mix fine.
+	 */
+	struct arena	*arena;
 };
 
 /* Defaults of the contract (config.md). */
