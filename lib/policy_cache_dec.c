@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "policy_cache_int.h"
 
 /*
@@ -192,13 +193,41 @@ dec_zone(struct dec *d, size_t i)
 	dec_loc(d, &z->unknown_loc);
 }
 
+/*
+ * A flow's strings and ports go to the model's arena, as the loader puts
+ * them (policy.h): 200,000 of them for 50,000 flows would otherwise be
+ * as many malloc() calls now and free() calls when audit ends.
+ */
+static char *
+dec_astr(struct dec *d, bool nullable)
+{
+	const char *s;
+	size_t n;
+	bool isnull;
+	char *v;
+
+	s = pcr_str(&d->r, &n, &isnull);
+	if (d->r.err || (isnull && !nullable)) {
+		dec_fail(d);
+		return NULL;
+	}
+	if (isnull)
+		return NULL;
+	if ((v = arena_alloc(d->p->arena, n + 1, 1)) == NULL) {
+		dec_fail(d);
+		return NULL;
+	}
+	memcpy(v, s, n + 1);
+	return v;
+}
+
 static void
 dec_flow(struct dec *d, struct flow *f)
 {
 	uint8_t v;
 	size_t k, n;
 
-	f->id = pcr_strdup(&d->r, false);
+	f->id = dec_astr(d, false);
 	dec_endpoint(d, &f->from);
 	dec_endpoint(d, &f->to);
 	v = pcr_u8(&d->r);
@@ -207,7 +236,13 @@ dec_flow(struct dec *d, struct flow *f)
 		dec_fail(d);
 	f->proto = (enum proto)v;
 	n = pcr_count(&d->r, 4);
-	f->ports = dec_array(d, n, sizeof(*f->ports), &f->nports);
+	if (n > 0 && !d->r.err) {
+		if ((f->ports = arena_alloc(d->p->arena, n * sizeof(*f->ports),
+		    _Alignof(struct portrange))) == NULL)
+			dec_fail(d);
+		else
+			f->nports = n;
+	}
 	for (k = 0; k < f->nports && !d->r.err; k++) {
 		f->ports[k].lo = pcr_u16(&d->r);
 		f->ports[k].hi = pcr_u16(&d->r);
@@ -215,8 +250,8 @@ dec_flow(struct dec *d, struct flow *f)
 	if ((v = pcr_u8(&d->r)) > SAN_FILE_SANITIZE)
 		dec_fail(d);
 	f->sanitize = (enum sanitize)v;
-	f->reason = pcr_strdup(&d->r, true);
-	f->approval = pcr_strdup(&d->r, true);
+	f->reason = dec_astr(d, true);
+	f->approval = dec_astr(d, true);
 	f->has_expires = dec_bool(d);
 	f->expires = (time_t)(int64_t)pcr_u64(&d->r);
 	dec_loc(d, &f->loc);
@@ -318,6 +353,12 @@ pcache_decode(const uint8_t *buf, size_t len, const struct pcache_meta *m)
 		dec_zone(&d, i);
 	dec_gateway(&d, &d.p->gw);
 	n = pcr_count(&d.r, MIN_FLOW);
+	/* about what the flows' strings and ports take: blocks grow anyway */
+	if (n > 0 && !d.r.err) {
+		if ((d.p->arena = malloc(sizeof(*d.p->arena))) == NULL)
+			goto bad;
+		arena_init(d.p->arena, n * 32);
+	}
 	d.p->flows = dec_array(&d, n, sizeof(*d.p->flows), &d.p->nflows);
 	for (i = 0; i < d.p->nflows && !d.r.err; i++)
 		dec_flow(&d, &d.p->flows[i]);
