@@ -25,7 +25,7 @@
  * record there can be, and comes from hugemem: one page fault.
  */
 #define RBUF_SIZE	(1024 * 1024)
-#define BATCH		64
+#define BATCH		256
 
 _Static_assert(RBUF_SIZE >= 2 * (PCAP_RECHDR + PCAP_MAXREC),
     "the read buffer must hold a whole record and more");

@@ -221,20 +221,39 @@ obs_init(struct detect *d, struct obs *ob, const char *iface,
 	ob->wirelen = wirelen;
 }
 
-int
-detect_packet(struct detect *d, const char *iface, const struct zone *zone,
-    int linktype, const struct timeval *ts, const uint8_t *data,
-    uint32_t caplen, uint32_t wirelen)
+/*
+ * Decode a packet and, when it can have a flow (an IP packet that may
+ * cross the gateway, not a later fragment), its key and hash.  Nothing
+ * here depends on the table, so it can run ahead of the packet's turn.
+ */
+static void
+prepare(struct detect *d, int linktype, const uint8_t *data, uint32_t caplen,
+    uint32_t wirelen, struct ahead *a)
 {
-	struct pkt *pk = &d->pk;
-	struct flow_entry *e;
-	struct flowkey k;
-	struct obs ob;
-	uint32_t h;
-	bool reply;
-	int rc;
+	const struct pkt *pk = &a->pk;
 
-	rc = decode_packet(linktype, data, caplen, wirelen, pk);
+	a->rc = decode_packet(linktype, data, caplen, wirelen, &a->pk);
+	a->keyed = a->rc == DEC_OK && !pk->is_nd &&
+	    !detect_local_scope(&pk->src, &pk->dst) &&
+	    !(pk->frag && !pk->frag_first) && pkt_flowkey(pk, &a->k) == 0;
+	/* One hash for the lookup and, for a new flow, the insert. */
+	if (a->keyed)
+		a->h = flowtab_hash(d->ft, &a->k);
+}
+
+/* The packet prepared in a, in its turn. */
+static int
+classify(struct detect *d, const char *iface, const struct zone *zone,
+    const struct timeval *ts, const uint8_t *data, uint32_t caplen,
+    uint32_t wirelen, const struct ahead *a)
+{
+	const struct pkt *pk = &a->pk;
+	struct flow_entry *e;
+	struct obs ob;
+	bool reply;
+	int rc = a->rc;
+
+	d->pk = pk;
 	decode_stats_count(&d->st.dec, rc);
 	if (rc != DEC_OK && rc != DEC_NOT_IP)
 		return rc;
@@ -259,34 +278,69 @@ detect_packet(struct detect *d, const char *iface, const struct zone *zone,
 		detect_flow_evidence(d, &ob, e);
 		return rc;
 	}
-	if ((pk->frag && !pk->frag_first) || pkt_flowkey(pk, &k) == -1) {
+	if (!a->keyed) {
 		/* Later fragments carry no ports: their first one decided. */
 		d->st.no_flow++;
 		return rc;
 	}
-	/* One hash for the lookup and, for a new flow, the insert. */
-	h = flowtab_hash(d->ft, &k);
-	if ((e = flowtab_lookup_h(d->ft, &k, h, &reply)) != NULL) {
+	if ((e = flowtab_lookup_h(d->ft, &a->k, a->h, &reply)) != NULL) {
 		flowtab_touch(d->ft, e, reply, wirelen, tv_us(ts));
 		detect_old_flow(d, &ob, e, reply, false);
 		return rc;
 	}
-	e = flowtab_insert_h(d->ft, &k, h, tv_us(ts), detect_flow_end, d);
+	e = flowtab_insert_h(d->ft, &a->k, a->h, tv_us(ts), detect_flow_end, d);
 	flowtab_touch(d->ft, e, false, wirelen, tv_us(ts));
 	d->st.flows++;
 	detect_new_flow(d, &ob, e);
 	return rc;
 }
 
+int
+detect_packet(struct detect *d, const char *iface, const struct zone *zone,
+    int linktype, const struct timeval *ts, const uint8_t *data,
+    uint32_t caplen, uint32_t wirelen)
+{
+	prepare(d, linktype, data, caplen, wirelen, &d->ahead[0]);
+	return classify(d, iface, zone, ts, data, caplen, wirelen,
+	    &d->ahead[0]);
+}
+
+/*
+ * Packet i + AHEAD is prepared (and its bucket fetched) while packet i
+ * is classified, and the entry of packet i + AHEAD / 2 is fetched: by
+ * its turn a packet's flow is in the cache.  Fetching is only a hint, so
+ * a table changed in between costs time, never a wrong answer.
+ */
 void
 detect_packets(struct detect *d, const char *iface, const struct zone *zone,
     int linktype, const struct detect_pkt *v, size_t n)
 {
+	struct ahead *a;
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		(void)detect_packet(d, iface, zone, linktype, &v[i].ts,
-		    v[i].data, v[i].caplen, v[i].wirelen);
+	for (i = 0; i < n && i < AHEAD; i++) {
+		a = &d->ahead[i];
+		prepare(d, linktype, v[i].data, v[i].caplen, v[i].wirelen, a);
+		if (a->keyed)
+			flowtab_prefetch(d->ft, a->h);
+	}
+	for (i = 0; i < n && i < AHEAD / 2; i++)
+		if (d->ahead[i].keyed)
+			flowtab_prefetch_entry(d->ft, d->ahead[i].h);
+	for (i = 0; i < n; i++) {
+		a = &d->ahead[(i + AHEAD / 2) % AHEAD];
+		if (i + AHEAD / 2 < n && a->keyed)
+			flowtab_prefetch_entry(d->ft, a->h);
+		a = &d->ahead[i % AHEAD];
+		(void)classify(d, iface, zone, &v[i].ts, v[i].data,
+		    v[i].caplen, v[i].wirelen, a);
+		if (i + AHEAD < n) {
+			prepare(d, linktype, v[i + AHEAD].data,
+			    v[i + AHEAD].caplen, v[i + AHEAD].wirelen, a);
+			if (a->keyed)
+				flowtab_prefetch(d->ft, a->h);
+		}
+	}
 }
 
 /*
@@ -302,13 +356,14 @@ detect_packet_out(struct detect *d, const char *iface,
     const struct zone *zone, int linktype, const struct timeval *ts,
     const uint8_t *data, uint32_t caplen, uint32_t wirelen)
 {
-	struct pkt *pk = &d->pk;
+	struct pkt *pk = &d->ahead[0].pk;
 	struct flow_entry *e;
 	struct flowkey k;
 	struct obs ob;
 	bool reply;
 	int rc;
 
+	d->pk = pk;
 	rc = decode_packet(linktype, data, caplen, wirelen, pk);
 	if (rc != DEC_OK)
 		return rc;

@@ -171,10 +171,10 @@ flow_alert(struct detect *d, const struct obs *ob, struct flow_entry *e,
 		return;
 	detect_rec_init(d, &r, EV_ALERT, ob->ts, ob->iface);
 	rec_flow_part(d, e, &r);
-	if (d->pk.has_icmp) {
+	if (d->pk->has_icmp) {
 		r.has_icmp = true;
-		r.icmp_type = d->pk.icmp_type;
-		r.icmp_code = d->pk.icmp_code;
+		r.icmp_type = d->pk->icmp_type;
+		r.icmp_code = d->pk->icmp_code;
 	}
 	r.sid = sid;
 	r.blocked = blocked;
@@ -203,8 +203,8 @@ detect_flow_alert_plain(struct detect *d, const struct obs *ob,
 	r.blocked = false;
 	r.signature = signature;
 	r.reason = reason;
-	r.has_mac = d->pk.has_mac;
-	r.src_mac = d->pk.src_mac;
+	r.has_mac = d->pk->has_mac;
+	r.src_mac = d->pk->src_mac;
 	r.suppressed = supp;
 	detect_emit(d, &r);
 }
@@ -245,7 +245,7 @@ disallowed_sig(struct detect *d, const struct pkt_meta *m,
 void
 detect_new_flow(struct detect *d, const struct obs *ob, struct flow_entry *e)
 {
-	const struct pkt *pk = &d->pk;
+	const struct pkt *pk = d->pk;
 	const struct zone *sz, *z = ob->zone;
 	struct pkt_meta m;
 	struct decision dc;
@@ -315,7 +315,7 @@ void
 detect_old_flow(struct detect *d, const struct obs *ob, struct flow_entry *e,
     bool reply, bool out)
 {
-	const struct pkt *pk = &d->pk;
+	const struct pkt *pk = d->pk;
 	struct pkt_meta m;
 	struct decision dc;
 

@@ -16,6 +16,22 @@
 #define ZONE_NONE	0xff	/* flow_entry.src_zone/dst_zone: no zone */
 #define PFLOW_NONE	UINT32_MAX
 
+/*
+ * detect_packets() decodes packets this far ahead of their turn and
+ * fetches the flow table's memory for them in two steps (the bucket, then
+ * half way the entry it names), so a lookup rarely waits for memory.
+ */
+#define AHEAD		8	/* a power of two */
+
+/* What is worked out of a packet before its turn: pure, no table state. */
+struct ahead {
+	struct pkt	 pk;
+	int		 rc;		/* decode_packet()'s */
+	bool		 keyed;		/* k and h hold its flow key and hash */
+	struct flowkey	 k;
+	uint32_t	 h;
+};
+
 /* Remembered (MAC, zone, address, signature) hashes: "once per MAC". */
 #define SEEN_SLOTS	16384
 
@@ -43,7 +59,8 @@ struct detect {
 	size_t		 nseen;
 
 	/* scratch, so nothing is allocated per packet */
-	struct pkt	 pk;
+	const struct pkt *pk;		/* the packet being classified */
+	struct ahead	 ahead[AHEAD];
 	char		 words[1024];
 	char		 sigtext[256];
 };

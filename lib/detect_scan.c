@@ -30,7 +30,7 @@ void
 detect_scan_flow(struct detect *d, const struct obs *ob,
     struct flow_entry *e)
 {
-	const struct pkt *pk = &d->pk;
+	const struct pkt *pk = d->pk;
 	enum scan_hit hit;
 	char a[ADDR_STRLEN];
 	int n;

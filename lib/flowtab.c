@@ -267,6 +267,27 @@ flowtab_lookup_h(struct flowtab *ft, const struct flowkey *k, uint32_t hash,
 	return NULL;
 }
 
+void
+flowtab_prefetch(const struct flowtab *ft, uint32_t hash)
+{
+	__builtin_prefetch(&ft->bucket[hash & ft->mask], 1);
+}
+
+/* An entry spans two or three cache lines: all of them. */
+void
+flowtab_prefetch_entry(const struct flowtab *ft, uint32_t hash)
+{
+	uint32_t i = ft->bucket[hash & ft->mask];
+	const char *e;
+
+	if (i == NIL)
+		return;
+	e = (const char *)&ft->ent[i];
+	__builtin_prefetch(e, 1);
+	__builtin_prefetch(e + 64, 1);
+	__builtin_prefetch(e + sizeof(struct flow_entry) - 1, 1);
+}
+
 static void
 lru_unlink(struct flowtab *ft, struct flow_entry *e)
 {

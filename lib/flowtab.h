@@ -132,6 +132,14 @@ struct flow_entry *flowtab_insert_h(struct flowtab *, const struct flowkey *k,
 		    uint32_t hash, uint64_t now, flowtab_end_fn *end, void *arg);
 
 /*
+ * Hints that a lookup of hash is coming: load its bucket, or (once the
+ * bucket is loaded) the entry at the head of its chain.  No effect on
+ * any result; cheap enough to call for every packet.
+ */
+void		 flowtab_prefetch(const struct flowtab *, uint32_t hash);
+void		 flowtab_prefetch_entry(const struct flowtab *, uint32_t hash);
+
+/*
  * Insert k (not already present: look it up first) seen first at now.
  * When the table is full the least recently seen flow makes room: ended as
  * FLOW_END_TIMEOUT if idle past the timeout, else FLOW_END_EVICTED, with

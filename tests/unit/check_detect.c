@@ -2,6 +2,9 @@
 #include "check_main.h"
 #include "detect_fixture.h"
 
+/* detect_int.h's read-ahead distance, to try batches around it */
+#define AHEAD_TEST	8
+
 START_TEST(allowed_and_reply_silent)
 {
 	struct detect *d = engine(DETECT_ENFORCE);
@@ -559,6 +562,167 @@ START_TEST(alert_flow_part_is_the_flow_events)
 }
 END_TEST
 
+/*
+ * detect_packets (reading ahead) against detect_packet one at a time:
+ * the same events in the same order and the same counters, whatever
+ * the batch size.  Flows old and new, replies, ICMP errors about them,
+ * fragments, ARP, local traffic and a table small enough to evict.
+ */
+static uint64_t Evhash;
+static size_t Nevall;
+
+static void
+mix(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		Evhash ^= b[i];
+		Evhash *= 0x100000001b3ULL;
+	}
+}
+
+static void
+mixs(const char *s)
+{
+	mix(s != NULL ? s : "(null)", strlen(s != NULL ? s : "(null)") + 1);
+}
+
+static void
+on_event_hash(const struct alert_rec *r, void *arg)
+{
+	(void)arg;
+	Nevall++;
+	mix(&r->kind, sizeof(r->kind));
+	mix(&r->sid, sizeof(r->sid));
+	mix(&r->flow_id, sizeof(r->flow_id));
+	mix(&r->ts, sizeof(r->ts));
+	mix(&r->packets, sizeof(r->packets));
+	mix(&r->bytes, sizeof(r->bytes));
+	mix(&r->pkts_toclient, sizeof(r->pkts_toclient));
+	mix(&r->has_icmp, sizeof(r->has_icmp));
+	mix(&r->icmp_type, sizeof(r->icmp_type));
+	mix(&r->has_mac, sizeof(r->has_mac));
+	mix(r->src_mac.b, sizeof(r->src_mac.b));
+	mixs(r->signature);
+	mixs(r->reason);
+	mixs(r->detail);
+}
+
+#define NPK	600
+
+struct capture {
+	uint8_t		 b[NPK][128];
+	struct detect_pkt v[NPK];
+};
+
+static void
+make_capture(struct capture *c)
+{
+	static const char *src[] = { "198.51.100.33", "198.51.100.25",
+	    "192.0.2.10", "203.0.113.40", "203.0.113.99", "198.51.100.77" };
+	static const char *mac[] = { "02:00:00:00:20:33",
+	    "02:00:00:00:20:19", "02:00:00:00:10:0a", "02:00:00:00:99:01",
+	    "02:00:00:00:99:01", "02:00:00:00:20:77" };
+	size_t i, n, f, s, t;
+	uint8_t q[128];
+
+	for (i = 0; i < NPK; i++) {
+		f = (i * 7) % 97;		/* 97 conversations, round robin */
+		s = f % 6;
+		t = (f / 6 + 3) % 6;
+		if (t == s)
+			t = (t + 1) % 6;
+		if (i % 50 == 49) {		/* an ICMP error about flow f */
+			n = frame4(q, mac[s], src[s], src[t], 17,
+			    (uint16_t)(30000 + f), 53);
+			n = frame4_icmp_err(c->b[i], mac[t], src[t], src[s], 3,
+			    3, q, n);
+		} else if (i % 31 == 30) {	/* ARP */
+			n = frame4(c->b[i], mac[s], src[s], src[t], 6, 1, 1);
+			c->b[i][12] = 0x08;
+			c->b[i][13] = 0x06;
+		} else if (i % 37 == 36) {	/* broadcast: no verdict */
+			n = frame4(c->b[i], mac[s], src[s], "255.255.255.255",
+			    17, 68, 67);
+		} else if (i % 41 == 40) {	/* a later fragment */
+			n = frame4(c->b[i], mac[s], src[s], src[t], 17, 9, 9);
+			c->b[i][20] = 0x00;
+			c->b[i][21] = 0x10;
+		} else if ((i / 97) % 2) {	/* the reply */
+			n = frame4(c->b[i], mac[t], src[t], src[s],
+			    f % 3 ? 17 : 6, 53, (uint16_t)(30000 + f));
+		} else
+			n = frame4(c->b[i], mac[s], src[s], src[t],
+			    f % 3 ? 17 : 6, (uint16_t)(30000 + f), 53);
+		c->v[i].ts.tv_sec = T0 + (time_t)(i / 100);
+		c->v[i].ts.tv_usec = (suseconds_t)(i % 100);
+		c->v[i].data = c->b[i];
+		c->v[i].caplen = c->v[i].wirelen = (uint32_t)n;
+	}
+}
+
+/* One run: batch 0 means detect_packet for each. */
+static void
+run_capture(const struct capture *c, size_t batch, const char *iface,
+    uint64_t *hash, size_t *nev, struct detect_stats *st)
+{
+	struct detect_sink sink = { on_event_hash, NULL, NULL };
+	struct detect_opts o;
+	struct detect *d;
+	size_t i, n;
+
+	Evhash = 0xcbf29ce484222325ULL;
+	Nevall = 0;
+	detect_opts_from_policy(P, &o);
+	o.max_flows = 40;		/* fewer than the conversations: evictions */
+	o.rate_limit = 0;
+	d = detect_new(P, &o, &sink);
+	ck_assert_ptr_nonnull(d);
+	for (i = 0; i < NPK; i += n) {
+		n = batch == 0 ? 1 : NPK - i < batch ? NPK - i : batch;
+		if (batch == 0)
+			(void)detect_packet(d, iface, NULL, 1, &c->v[i].ts,
+			    c->v[i].data, c->v[i].caplen, c->v[i].wirelen);
+		else
+			detect_packets(d, iface, NULL, 1, &c->v[i], n);
+	}
+	detect_finish(d);
+	detect_stats(d, st);
+	detect_free(d);
+	*hash = Evhash;
+	*nev = Nevall;
+}
+
+START_TEST(batch_same_as_one_by_one)
+{
+	static const size_t batches[] = { 1, 2, 3, AHEAD_TEST - 1, AHEAD_TEST,
+	    AHEAD_TEST + 1, 64, 256, NPK };
+	static const char *ifaces[] = { NULL, "lg0", "in0" };
+	struct capture *c = calloc(1, sizeof(*c));
+	struct detect_stats st0, st;
+	uint64_t h0, h;
+	size_t n0, n, i, k;
+
+	ck_assert_ptr_nonnull(c);
+	make_capture(c);
+	for (k = 0; k < 3; k++) {
+		run_capture(c, 0, ifaces[k], &h0, &n0, &st0);
+		ck_assert_uint_gt(n0, 20);
+		ck_assert_uint_gt(st0.evictions, 0);
+		ck_assert_uint_gt(st0.icmp_errors + st0.local + st0.no_flow, 0);
+		for (i = 0; i < sizeof(batches) / sizeof(batches[0]); i++) {
+			run_capture(c, batches[i], ifaces[k], &h, &n, &st);
+			ck_assert_uint_eq(n, n0);
+			ck_assert_uint_eq(h, h0);
+			ck_assert_int_eq(memcmp(&st, &st0, sizeof(st)), 0);
+		}
+	}
+	free(c);
+}
+END_TEST
+
 static Suite *
 detect_suite(void)
 {
@@ -583,6 +747,7 @@ detect_suite(void)
 	tcase_add_test(tc, icmp_error_quoting_echo_and_reply);
 	tcase_add_test(tc, icmp_error_without_flow);
 	tcase_add_test(tc, alert_flow_part_is_the_flow_events);
+	tcase_add_test(tc, batch_same_as_one_by_one);
 	suite_add_tcase(s, tc);
 	return s;
 }

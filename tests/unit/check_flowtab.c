@@ -334,6 +334,38 @@ START_TEST(million)
 }
 END_TEST
 
+/* Prefetching is a hint: any hash, empty or full buckets, no change. */
+START_TEST(prefetch_is_harmless)
+{
+	struct flowtab *ft = flowtab_new(64, 30 * SEC);
+	struct flowkey k;
+	struct flow_entry *e;
+	struct flowtab_stats st;
+	uint32_t i, h;
+
+	for (h = 0; h < 4096; h++) {
+		flowtab_prefetch(ft, h * 2654435761u);
+		flowtab_prefetch_entry(ft, h * 2654435761u);
+	}
+	for (i = 0; i < 64; i++) {
+		k = nth_key(i);
+		h = flowtab_hash(ft, &k);
+		flowtab_prefetch(ft, h);
+		flowtab_prefetch_entry(ft, h);
+		ck_assert_ptr_null(flowtab_lookup_h(ft, &k, h, NULL));
+		e = flowtab_insert_h(ft, &k, h, i, NULL, NULL);
+		flowtab_prefetch_entry(ft, h);
+		ck_assert_ptr_eq(flowtab_lookup(ft, &k, NULL), e);
+	}
+	for (h = 0; h < 4096; h++)
+		flowtab_prefetch_entry(ft, h * 2654435761u);
+	flowtab_stats(ft, &st);
+	ck_assert_uint_eq(st.entries, 64);
+	ck_assert_uint_eq(st.evictions, 0);
+	flowtab_free(ft);
+}
+END_TEST
+
 static Suite *
 flowtab_suite(void)
 {
@@ -348,6 +380,7 @@ flowtab_suite(void)
 	tcase_add_test(tc, expire_idle);
 	tcase_add_test(tc, flush_and_foreach);
 	tcase_add_test(tc, bad_args);
+	tcase_add_test(tc, prefetch_is_harmless);
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(big, 120);
 	tcase_add_test(big, million);
