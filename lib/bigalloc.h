@@ -15,7 +15,7 @@
  * the model's arrays are freed and grown by code that knows only free()
  * and realloc().
  */
-#define BIGALLOC_MIN	(4 * 1024 * 1024)
+#define BIGALLOC_MIN	(2 * 1024 * 1024)
 
 void	*big_malloc(size_t n);
 void	*big_calloc(size_t n, size_t size);
