@@ -34,7 +34,7 @@
  * The caller falls back to conf_load() on any refusal.
  */
 
-#define PCACHE_FORMAT	1
+#define PCACHE_FORMAT	2
 
 /* One file the loader read, in the order it read them. */
 struct pcache_file {
