@@ -205,6 +205,79 @@ START_TEST(many)
 }
 END_TEST
 
+/*
+ * The example mutated at random (fixed seed) around and in its flows:
+ * commas, brackets, quotes, comments, names.  Whatever libconfig makes of
+ * each text, whole or in pieces of 1-3 flows must read the same.
+ */
+static const char *const muts[] = {
+	",", ",,", "(", ")", "{", "}", "[", "]", ";", "\"", "#", "/*", "*/",
+	"//", "\n", " ", "flows", "=", ":", "x", "1", "\\", "\"a,b\"",
+	"{ id = \"Z\"; },",
+};
+
+static unsigned long
+lcg(unsigned long *s)
+{
+	*s = *s * 6364136223846793005ul + 1442695040888963407ul;
+	return *s >> 33;
+}
+
+START_TEST(mutated)
+{
+	size_t base = strlen(EXAMPLE), len, pos, lo, hi, dl, tl, per;
+	unsigned long seed = 1;
+	char *buf, *fl, *mon, *whole, *cut;
+	int it, m, nm, valid = 0;
+
+	ck_assert_ptr_nonnull(buf = malloc(base + 1024));
+	for (it = 0; it < 1500; it++) {
+		memcpy(buf, EXAMPLE, base + 1);
+		len = base;
+		nm = 1 + (int)(lcg(&seed) % 3);
+		for (m = 0; m < nm; m++) {
+			fl = strstr(buf, "flows = (");
+			lo = fl != NULL ? (size_t)(fl - buf) : 0;
+			mon = strstr(buf, "\nmonitor");
+			hi = mon != NULL && lcg(&seed) % 4 ? (size_t)(mon - buf) :
+			    len;
+			if (hi < lo)
+				hi = len;
+			pos = lo + lcg(&seed) % (hi - lo + 1);
+			if (lcg(&seed) % 3 == 0 && pos < len) {
+				dl = 1 + lcg(&seed) % 4;
+				if (pos + dl > len)
+					dl = len - pos;
+				memmove(buf + pos, buf + pos + dl, len - pos - dl + 1);
+				len -= dl;
+			} else {
+				const char *t = muts[lcg(&seed) %
+				    (sizeof(muts) / sizeof(muts[0]))];
+
+				tl = strlen(t);
+				memmove(buf + pos + tl, buf + pos, len - pos + 1);
+				memcpy(buf + pos, t, tl);
+				len += tl;
+			}
+		}
+		whole = load_text(buf, 0);
+		valid += strstr(whole, "\nrefused\n") == NULL;
+		for (per = 1; per <= 3; per++) {
+			cut = load_text(buf, per);
+			if (strcmp(whole, cut) != 0)
+				ck_abort_msg("mutation %d, %zu per piece:\n%s\n--- "
+				    "whole\n%s--- pieces\n%s", it, per, buf, whole,
+				    cut);
+			free(cut);
+		}
+		free(whole);
+	}
+	free(buf);
+	/* Some texts must have stayed valid, or little was compared. */
+	ck_assert_int_gt(valid, 50);
+}
+END_TEST
+
 /* And the pieces are really used: the cuts, their lines, each parses. */
 START_TEST(pieces)
 {
@@ -250,11 +323,12 @@ conf_chunk_suite(void)
 	Suite *s = suite_create("conf_chunk");
 	TCase *tc = tcase_create("pieces");
 
-	tcase_set_timeout(tc, 60);
+	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, corpus);
 	tcase_add_loop_test(tc, edited, 0, sizeof(edits) / sizeof(edits[0]));
 	tcase_add_test(tc, many);
 	tcase_add_test(tc, pieces);
+	tcase_add_test(tc, mutated);
 	suite_add_tcase(s, tc);
 	return s;
 }
