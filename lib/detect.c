@@ -233,8 +233,9 @@ prepare(struct detect *d, int linktype, const uint8_t *data, uint32_t caplen,
 	const struct pkt *pk = &a->pk;
 
 	a->rc = decode_packet(linktype, data, caplen, wirelen, &a->pk);
-	a->keyed = a->rc == DEC_OK && !pk->is_nd &&
-	    !detect_local_scope(&pk->src, &pk->dst) &&
+	a->local = a->rc == DEC_OK && (pk->is_nd ||
+	    detect_local_scope(&pk->src, &pk->dst));
+	a->keyed = a->rc == DEC_OK && !a->local &&
 	    !(pk->frag && !pk->frag_first) && pkt_flowkey(pk, &a->k) == 0;
 	/* One hash for the lookup and, for a new flow, the insert. */
 	if (a->keyed)
@@ -265,7 +266,7 @@ classify(struct detect *d, const char *iface, const struct zone *zone,
 			detect_l2_packet(d, &ob, pk);
 		return rc;
 	}
-	if (pk->is_nd || detect_local_scope(&pk->src, &pk->dst)) {
+	if (a->local) {
 		/* It stays on its link: no verdict, but whose MAC is it? */
 		d->st.local++;
 		detect_l2_packet(d, &ob, pk);

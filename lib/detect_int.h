@@ -27,6 +27,7 @@
 struct ahead {
 	struct pkt	 pk;
 	int		 rc;		/* decode_packet()'s */
+	bool		 local;		/* IP that stays on its link (ND, scope) */
 	bool		 keyed;		/* k and h hold its flow key and hash */
 	struct flowkey	 k;
 	uint32_t	 h;

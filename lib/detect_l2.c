@@ -59,26 +59,37 @@ detect_seen(struct detect *d, const struct mac *mac, const struct zone *z,
 	return false;
 }
 
-static bool
-unspecified(const struct addr *a)
+static uint64_t
+w64(const uint8_t *p)
 {
-	static const uint8_t zero[16];
+	uint64_t v;
 
-	return memcmp(a->a, zero, a->family == AF_INET ? 4 : 16) == 0;
+	memcpy(&v, p, sizeof(v));
+	return v;
 }
 
-/* An address the gateway never routes: this link only. */
+/*
+ * An address the gateway never routes: this link only.  Addresses are
+ * whole (decode.h: an IPv4 one is zero after its 4 bytes), so IPv6
+ * ones are looked at as two words.
+ */
 static bool
 link_scope(const struct addr *a)
 {
+	static const uint8_t loop6[16] = { [15] = 1 };
+	uint64_t w0, w1;
+
 	if (a->family == AF_INET)
-		return a->a[0] == 0 || a->a[0] == 127 ||
+		return a->a[0] == 0 ||	/* 0/8, the unspecified address too */
+		    a->a[0] == 127 ||
 		    (a->a[0] == 169 && a->a[1] == 254) ||
-		    (a->a[0] >= 224) ||	/* multicast, 240/4, broadcast */
-		    unspecified(a);
-	return a->a[0] == 0xff || (a->a[0] == 0xfe && (a->a[1] & 0xc0) == 0x80) ||
-	    unspecified(a) ||
-	    (memcmp(a->a, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16) == 0);
+		    a->a[0] >= 224;	/* multicast, 240/4, broadcast */
+	if (a->a[0] == 0xff || (a->a[0] == 0xfe && (a->a[1] & 0xc0) == 0x80))
+		return true;
+	w0 = w64(a->a);
+	w1 = w64(a->a + 8);
+	return (w0 | w1) == 0 ||			/* unspecified */
+	    (w0 == 0 && w1 == w64(loop6 + 8));		/* ::1 */
 }
 
 /*

@@ -52,12 +52,15 @@ le64(const unsigned char b[8])
 }
 
 /*
- * The index hash: SipHash-1-3 (as Rust's HashMap) over the five words of
- * the key with the smaller endpoint first, so both directions share a
- * bucket and a lookup costs one chain walk.  Keyed so that crafted
- * addresses cannot pile flows into one bucket; inline and with fewer
- * rounds than crypto_shorthash (SipHash-2-4) because it runs for every
- * packet.  Bucket placement only: flow_id does not depend on it.
+ * The index hash: SipHash-1-3 (as Rust's HashMap) over the tuple with the
+ * smaller endpoint first, so both directions share a bucket and a lookup
+ * costs one chain walk.  Keyed so that crafted addresses cannot pile
+ * flows into one bucket; inline and with fewer rounds than
+ * crypto_shorthash (SipHash-2-4) because it runs for every packet.  The
+ * message is the tuple packed into words, which is all the key holds:
+ * two words for IPv4 (both addresses in one), five for IPv6; the family
+ * is in the last word, so the two never collide by construction.
+ * Bucket placement only: flow_id does not depend on it.
  */
 #define ROTL(x, b)	(uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
 #define SIPROUND do {							\
@@ -65,6 +68,11 @@ le64(const unsigned char b[8])
 	v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2;				\
 	v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0;				\
 	v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32);	\
+} while (0)
+#define SIPWORD(m) do {							\
+	v3 ^= (m);							\
+	SIPROUND;							\
+	v0 ^= (m);							\
 } while (0)
 
 static uint64_t
@@ -76,42 +84,67 @@ rd64(const uint8_t *p)
 	return v;
 }
 
+static uint32_t
+rd32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
 uint32_t
 flowtab_hash(const struct flowtab *ft, const struct flowkey *k)
 {
-	uint64_t s0 = rd64(k->src), s1 = rd64(k->src + 8);
-	uint64_t d0 = rd64(k->dst), d1 = rd64(k->dst + 8);
+	uint64_t v0 = ft->k0 ^ 0x736f6d6570736575ULL;
+	uint64_t v1 = ft->k1 ^ 0x646f72616e646f6dULL;
+	uint64_t v2 = ft->k0 ^ 0x6c7967656e657261ULL;
+	uint64_t v3 = ft->k1 ^ 0x7465646279746573ULL;
+	uint64_t s0, s1, d0, d1, t;
 	uint16_t ap = k->sport, bp = k->dport;
-	uint64_t m[5], v0, v1, v2, v3;
-	int i;
+	uint32_t s4, d4;
 
 	/*
 	 * Which endpoint goes first only has to be the same for both
 	 * directions: compare them as words, not as bytes.
 	 */
-	if (d0 < s0 || (d0 == s0 && (d1 < s1 || (d1 == s1 && bp < ap)))) {
-		m[0] = d0;
-		m[1] = d1;
-		m[2] = s0;
-		m[3] = s1;
-		ap = k->dport;
-		bp = k->sport;
+	if (k->family == AF_INET) {
+		s4 = rd32(k->src);
+		d4 = rd32(k->dst);
+		if (d4 < s4 || (d4 == s4 && bp < ap)) {
+			t = (uint64_t)d4 | (uint64_t)s4 << 32;
+			ap = k->dport;
+			bp = k->sport;
+		} else
+			t = (uint64_t)s4 | (uint64_t)d4 << 32;
+		SIPWORD(t);
+		t = (uint64_t)ap | (uint64_t)bp << 16 |
+		    (uint64_t)k->family << 32 | (uint64_t)k->proto << 40 |
+		    (uint64_t)16 << 56;
+		SIPWORD(t);
 	} else {
-		m[0] = s0;
-		m[1] = s1;
-		m[2] = d0;
-		m[3] = d1;
-	}
-	m[4] = (uint64_t)ap | (uint64_t)bp << 16 | (uint64_t)k->family << 32 |
-	    (uint64_t)k->proto << 40 | (uint64_t)40 << 56;
-	v0 = ft->k0 ^ 0x736f6d6570736575ULL;
-	v1 = ft->k1 ^ 0x646f72616e646f6dULL;
-	v2 = ft->k0 ^ 0x6c7967656e657261ULL;
-	v3 = ft->k1 ^ 0x7465646279746573ULL;
-	for (i = 0; i < 5; i++) {
-		v3 ^= m[i];
-		SIPROUND;
-		v0 ^= m[i];
+		s0 = rd64(k->src);
+		s1 = rd64(k->src + 8);
+		d0 = rd64(k->dst);
+		d1 = rd64(k->dst + 8);
+		if (d0 < s0 || (d0 == s0 && (d1 < s1 ||
+		    (d1 == s1 && bp < ap)))) {
+			SIPWORD(d0);
+			SIPWORD(d1);
+			SIPWORD(s0);
+			SIPWORD(s1);
+			ap = k->dport;
+			bp = k->sport;
+		} else {
+			SIPWORD(s0);
+			SIPWORD(s1);
+			SIPWORD(d0);
+			SIPWORD(d1);
+		}
+		t = (uint64_t)ap | (uint64_t)bp << 16 |
+		    (uint64_t)k->family << 32 | (uint64_t)k->proto << 40 |
+		    (uint64_t)40 << 56;
+		SIPWORD(t);
 	}
 	v2 ^= 0xff;
 	SIPROUND;
@@ -201,19 +234,26 @@ int
 flowkey_set(struct flowkey *k, const struct addr *src, const struct addr *dst,
     uint8_t proto, uint16_t sport, uint16_t dport)
 {
-	size_t n;
-
-	memset(k, 0, sizeof(*k));
 	if (src->family != dst->family ||
-	    (src->family != AF_INET && src->family != AF_INET6))
+	    (src->family != AF_INET && src->family != AF_INET6)) {
+		memset(k, 0, sizeof(*k));
 		return -1;
-	n = src->family == AF_INET ? 4 : 16;
-	memcpy(k->src, src->a, n);
-	memcpy(k->dst, dst->a, n);
-	k->family = src->family;
-	k->proto = proto;
+	}
+	/* Fixed sizes, so the copies are a few stores, not calls. */
+	if (src->family == AF_INET) {
+		memset(k->src, 0, sizeof(k->src));
+		memset(k->dst, 0, sizeof(k->dst));
+		memcpy(k->src, src->a, 4);
+		memcpy(k->dst, dst->a, 4);
+	} else {
+		memcpy(k->src, src->a, 16);
+		memcpy(k->dst, dst->a, 16);
+	}
 	k->sport = sport;
 	k->dport = dport;
+	k->family = src->family;
+	k->proto = proto;
+	k->pad[0] = k->pad[1] = 0;
 	return 0;
 }
 

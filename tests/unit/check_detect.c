@@ -1,6 +1,7 @@
 /* check_detect.c - unit tests of the detection engine on packets built here. */
 #include "check_main.h"
 #include "detect_fixture.h"
+#include "detect_int.h"
 
 /* detect_int.h's read-ahead distance, to try batches around it */
 #define AHEAD_TEST	8
@@ -723,6 +724,44 @@ START_TEST(batch_same_as_one_by_one)
 }
 END_TEST
 
+/* Which addresses stay on their link (no verdict), exactly. */
+START_TEST(local_scope_addresses)
+{
+	static const struct {
+		const char	*a;
+		bool		 local;
+	} t[] = {
+		{ "0.0.0.0", true }, { "0.1.2.3", true },
+		{ "127.0.0.1", true }, { "127.255.0.9", true },
+		{ "169.254.1.1", true }, { "169.253.1.1", false },
+		{ "169.255.1.1", false }, { "224.0.0.251", true },
+		{ "239.1.1.1", true }, { "240.0.0.1", true },
+		{ "255.255.255.255", true }, { "223.255.255.255", false },
+		{ "192.0.2.1", false }, { "1.0.0.0", false },
+		{ "::", true }, { "::1", true }, { "::2", false },
+		{ "::1:0:0:0:1", false }, { "1::1", false },
+		{ "ff02::1", true }, { "ff0e::1", true }, { "fe80::1", true },
+		{ "febf::1", true }, { "fec0::1", false }, { "fe7f::1", false },
+		{ "2001:db8::1", false }, { "::ffff:127.0.0.1", false },
+	};
+	struct addr a, g4, g6;
+	size_t i;
+
+	ck_assert_int_eq(addr_parse("198.51.100.1", &g4), ADDR_OK);
+	ck_assert_int_eq(addr_parse("2001:db8::7", &g6), ADDR_OK);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		ck_assert_int_eq(addr_parse(t[i].a, &a), ADDR_OK);
+		a.plen = (uint8_t)(a.family == AF_INET ? 32 : 128);
+		ck_assert_msg(detect_local_scope(&a, a.family == AF_INET ?
+		    &g4 : &g6) == t[i].local, "%s as source", t[i].a);
+		ck_assert_msg(detect_local_scope(a.family == AF_INET ? &g4 :
+		    &g6, &a) == t[i].local, "%s as destination", t[i].a);
+	}
+	ck_assert(!detect_local_scope(&g4, &g4));
+	ck_assert(!detect_local_scope(&g6, &g6));
+}
+END_TEST
+
 static Suite *
 detect_suite(void)
 {
@@ -748,6 +787,7 @@ detect_suite(void)
 	tcase_add_test(tc, icmp_error_without_flow);
 	tcase_add_test(tc, alert_flow_part_is_the_flow_events);
 	tcase_add_test(tc, batch_same_as_one_by_one);
+	tcase_add_test(tc, local_scope_addresses);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -366,6 +366,58 @@ START_TEST(prefetch_is_harmless)
 }
 END_TEST
 
+/*
+ * The index hash: the same both ways, different for the other tuples of
+ * a flow (ports swapped on one side, another protocol or family), keyed
+ * (another key moves nearly every flow), and spread over the buckets.
+ */
+START_TEST(hash_both_ways_keyed_spread)
+{
+	struct flowtab *a = flowtab_new(1 << 16, SEC), *b = flowtab_new(1 << 16, SEC);
+	struct flowkey k, r, o;
+	uint8_t hk[16];
+	uint32_t i, same = 0, moved = 0, bad = 0;
+	static uint8_t used[1 << 16];
+	uint32_t nbuckets = 0;
+
+	memset(hk, 0x5c, sizeof(hk));
+	ck_assert_int_eq(flowtab_set_hash_key(b, hk), 0);
+	for (i = 0; i < 40000; i++) {
+		k = nth_key(i);
+		if (i & 1) {		/* every other one IPv6 */
+			k.family = AF_INET6;
+			k.src[15] = 7;
+			k.dst[9] = (uint8_t)i;
+		}
+		r = k;
+		memcpy(r.src, k.dst, 16);
+		memcpy(r.dst, k.src, 16);
+		r.sport = k.dport;
+		r.dport = k.sport;
+		bad += flowtab_hash(a, &k) != flowtab_hash(a, &r);
+		bad += flowtab_hash(b, &k) != flowtab_hash(b, &r);
+		o = k;
+		o.sport = k.dport;	/* not the reverse: one side swapped */
+		o.dport = k.sport;
+		same += flowtab_hash(a, &o) == flowtab_hash(a, &k);
+		o = k;
+		o.proto = 17;
+		same += flowtab_hash(a, &o) == flowtab_hash(a, &k);
+		moved += (flowtab_hash(a, &k) & 0xffff) !=
+		    (flowtab_hash(b, &k) & 0xffff);
+		if (!used[flowtab_hash(a, &k) & 0xffff]++)
+			nbuckets++;
+	}
+	ck_assert_uint_eq(bad, 0);
+	ck_assert_uint_le(same, 2);
+	ck_assert_uint_ge(moved, 39000);
+	/* 40,000 flows in 65,536 buckets: about 30,000 used if random */
+	ck_assert_uint_ge(nbuckets, 28000);
+	flowtab_free(a);
+	flowtab_free(b);
+}
+END_TEST
+
 static Suite *
 flowtab_suite(void)
 {
@@ -381,6 +433,7 @@ flowtab_suite(void)
 	tcase_add_test(tc, flush_and_foreach);
 	tcase_add_test(tc, bad_args);
 	tcase_add_test(tc, prefetch_is_harmless);
+	tcase_add_test(tc, hash_both_ways_keyed_spread);
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(big, 120);
 	tcase_add_test(big, million);
