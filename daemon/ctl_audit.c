@@ -396,7 +396,7 @@ ctl_audit(struct ctl *ctl, int argc, char **argv)
 	a->p = p;
 	json_init(&a->jb);
 	detect_opts_from_policy(p, &o);
-	if ((a->hold = alerthold_new(o.max_flows)) == NULL)
+	if ((a->hold = alerthold_new()) == NULL)
 		goto oom;
 	o.mode = DETECT_MONITOR;
 	o.rate_limit = 0;

@@ -13,11 +13,11 @@
  * f to out, oldest first, completed with f's flow part and final
  * counters (the flow part of an alert and of its flow's event are the
  * same: detect.h), and forgets it.  Memory is bounded by the alerts held
- * at once; max_flows sizes the index.
+ * at once.
  */
 struct alerthold;
 
-struct alerthold *alerthold_new(size_t max_flows);
+struct alerthold *alerthold_new(void);
 /* NULL is a no-op; alerts still held are dropped. */
 void		 alerthold_free(struct alerthold *);
 int		 alerthold_add(struct alerthold *, const struct alert_rec *);

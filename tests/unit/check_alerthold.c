@@ -91,7 +91,7 @@ flow_end(uint64_t id, uint64_t packets)
 
 START_TEST(order_and_final_counters)
 {
-	struct alerthold *h = alerthold_new(64);
+	struct alerthold *h = alerthold_new();
 	struct outs *o = calloc(1, sizeof(*o));
 	struct alert_rec r, f;
 
@@ -163,7 +163,7 @@ END_TEST
 /* Texts longer than a slot holds come back whole. */
 START_TEST(long_texts)
 {
-	struct alerthold *h = alerthold_new(16);
+	struct alerthold *h = alerthold_new();
 	struct outs *o = calloc(1, sizeof(*o));
 	char *sig = malloc(3001), *why = malloc(60001), *big = malloc(70000);
 	struct alert_rec r, f;
@@ -220,7 +220,7 @@ check_full(void *arg, const struct alert_rec *r)
 
 START_TEST(long_texts_whole)
 {
-	struct alerthold *h = alerthold_new(16);
+	struct alerthold *h = alerthold_new();
 	char sig[300], why[900];
 	struct full x = { 0, true, sig, why };
 	struct alert_rec r, f;
@@ -270,7 +270,7 @@ check_seq(void *arg, const struct alert_rec *r)
  */
 START_TEST(many_flows_and_reuse)
 {
-	struct alerthold *h = alerthold_new(16);
+	struct alerthold *h = alerthold_new();
 	const uint64_t nflows = 20000;
 	struct alert_rec r, f;
 	struct seq x;
@@ -305,6 +305,64 @@ START_TEST(many_flows_and_reuse)
 }
 END_TEST
 
+struct sigcheck {
+	size_t		 n, bad;
+	const char	*prefix;
+};
+
+static void
+check_sig(void *arg, const struct alert_rec *r)
+{
+	struct sigcheck *x = arg;
+	char want[64];
+
+	snprintf(want, sizeof(want), "%s %llu", x->prefix,
+	    (unsigned long long)r->flow_id % 1000);
+	if (r->signature == NULL || strcmp(r->signature, want) != 0 ||
+	    r->reason == NULL || strcmp(r->reason, want + 1) != 0)
+		x->bad++;
+	x->n++;
+}
+
+/*
+ * Signatures are shared between alerts while held: more distinct ones
+ * than can be shared at once (each alert then keeps its own), the same
+ * text held by many, and shared texts nobody holds taken over by others.
+ */
+START_TEST(many_signatures)
+{
+	struct alerthold *h = alerthold_new();
+	struct sigcheck x;
+	struct alert_rec r, f;
+	static const char *prefix[] = { "first", "second", "third" };
+	char sig[64];
+	uint64_t id;
+	int round;
+	size_t bad = 0;
+
+	for (round = 0; round < 3; round++) {
+		/* 3000 alerts, 1000 distinct signatures, each text thrice */
+		for (id = 0; id < 3000; id++) {
+			snprintf(sig, sizeof(sig), "%s %llu", prefix[round],
+			    (unsigned long long)id % 1000);
+			r = alert(round * 10000 + id, 1, sig, sig + 1);
+			bad += alerthold_add(h, &r) != 0;
+		}
+		ck_assert_uint_eq(bad, 0);
+		memset(&x, 0, sizeof(x));
+		x.prefix = prefix[round];
+		for (id = 0; id < 3000; id++) {
+			f = flow_end(round * 10000 + id, 1);
+			alerthold_release(h, &f, check_sig, &x);
+		}
+		ck_assert_uint_eq(x.n, 3000);
+		ck_assert_uint_eq(x.bad, 0);
+		ck_assert_uint_eq(alerthold_count(h), 0);
+	}
+	alerthold_free(h);
+}
+END_TEST
+
 static Suite *
 alerthold_suite(void)
 {
@@ -315,6 +373,7 @@ alerthold_suite(void)
 	tcase_add_test(tc, long_texts);
 	tcase_add_test(tc, long_texts_whole);
 	tcase_add_test(tc, many_flows_and_reuse);
+	tcase_add_test(tc, many_signatures);
 	suite_add_tcase(s, tc);
 	return s;
 }
