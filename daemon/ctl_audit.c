@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "alerthold.h"
 #include "ctl.h"
@@ -76,26 +77,37 @@ fmt_time(struct audit *a, const struct timeval *tv, char *buf, size_t len)
 
 /* The text report is built line by line in a->tb, then written whole. */
 static void
-tb_putn(struct audit *a, const char *s, size_t n)
+tb_grow(struct audit *a, size_t n)
 {
 	size_t cap = a->tbcap != 0 ? a->tbcap : 1024;
 	char *p;
 
-	if (a->oom)
-		return;
 	while (cap - a->tblen < n + 1)
 		cap *= 2;
-	if (cap != a->tbcap) {
-		if ((p = realloc(a->tb, cap)) == NULL) {
-			a->oom = true;
+	if ((p = realloc(a->tb, cap)) == NULL) {
+		a->oom = true;
+		return;
+	}
+	a->tb = p;
+	a->tbcap = cap;
+}
+
+static inline void
+tb_putn(struct audit *a, const char *s, size_t n)
+{
+	if (a->tbcap - a->tblen <= n) {
+		if (a->oom)
 			return;
-		}
-		a->tb = p;
-		a->tbcap = cap;
+		tb_grow(a, n);
+		if (a->oom)
+			return;
 	}
 	memcpy(a->tb + a->tblen, s, n);
 	a->tblen += n;
 }
+
+/* A string literal: its length is known. */
+#define tb_lit(a, s)	tb_putn((a), "" s, sizeof(s) - 1)
 
 /* printf's "%s", NULL included. */
 static void
@@ -130,17 +142,17 @@ print_text(struct audit *a, const struct alert_rec *r)
 
 	a->tblen = 0;
 	tb_puts(a, si != NULL ? si->category : "alert");
-	tb_puts(a, ": ");
+	tb_lit(a, ": ");
 	tb_puts(a, r->signature);
 	if (r->has_tuple) {
 		pn = eve_proto_name(r->proto);
 		addr_fmt(&r->src, s, sizeof(s));
 		addr_fmt(&r->dst, d, sizeof(d));
-		tb_puts(a, "\n  ");
+		tb_lit(a, "\n  ");
 		tb_puts(a, r->src_zone != NULL ? r->src_zone : "(no zone)");
-		tb_puts(a, " -> ");
+		tb_lit(a, " -> ");
 		tb_puts(a, r->dest_zone != NULL ? r->dest_zone : "(no zone)");
-		tb_puts(a, ": ");
+		tb_lit(a, ": ");
 		if (r->has_ports) {
 			tb_puts(a, v6 ? "[" : "");
 			tb_puts(a, s);
@@ -152,45 +164,45 @@ print_text(struct audit *a, const struct alert_rec *r)
 			tb_putu(a, r->dport);
 		} else {
 			tb_puts(a, s);
-			tb_puts(a, " -> ");
+			tb_lit(a, " -> ");
 			tb_puts(a, d);
 		}
 		if (pn != NULL) {
-			tb_puts(a, " ");
+			tb_lit(a, " ");
 			tb_puts(a, pn);
 		} else {
-			tb_puts(a, " proto ");
+			tb_lit(a, " proto ");
 			tb_putu(a, r->proto);
 		}
 		if (r->has_icmp) {
-			tb_puts(a, " type ");
+			tb_lit(a, " type ");
 			tb_putu(a, r->icmp_type);
-			tb_puts(a, " code ");
+			tb_lit(a, " code ");
 			tb_putu(a, r->icmp_code);
 		}
-		tb_puts(a, ", ");
+		tb_lit(a, ", ");
 		tb_putu(a, r->packets);
 		tb_puts(a, r->packets == 1 ? " packet, " : " packets, ");
 		tb_putu(a, r->bytes);
-		tb_puts(a, " bytes, first ");
+		tb_lit(a, " bytes, first ");
 		tb_puts(a, fmt_time(a, &r->first_seen, ts1, sizeof(ts1)));
-		tb_puts(a, ", last ");
+		tb_lit(a, ", last ");
 		tb_puts(a, fmt_time(a, &r->last_seen, ts2, sizeof(ts2)));
 	} else {
-		tb_puts(a, "\n  ");
+		tb_lit(a, "\n  ");
 		tb_puts(a, r->src_zone != NULL ? r->src_zone : "(no zone)");
 		if (r->has_mac) {
-			tb_puts(a, ": MAC ");
+			tb_lit(a, ": MAC ");
 			tb_puts(a, mac_fmt(&r->src_mac, mac, sizeof(mac)));
 		}
-		tb_puts(a, ", at ");
+		tb_lit(a, ", at ");
 		tb_puts(a, fmt_time(a, &r->ts, ts1, sizeof(ts1)));
 	}
 	if (r->reason != NULL) {
-		tb_puts(a, "\n  ");
+		tb_lit(a, "\n  ");
 		tb_puts(a, r->reason);
 	}
-	tb_puts(a, "\n");
+	tb_lit(a, "\n");
 	if (!a->oom)
 		fwrite(a->tb, 1, a->tblen, stdout);
 }
@@ -229,6 +241,8 @@ on_event(const struct alert_rec *r, void *arg)
 	} else if (r->kind == EV_ALERT)
 		output(a, r);
 }
+
+static char outbuf[64 * 1024];
 
 struct audit_args {
 	const char	*pcap, *iface, *zone;
@@ -398,6 +412,13 @@ ctl_audit(struct ctl *ctl, int argc, char **argv)
 	detect_opts_from_policy(p, &o);
 	if ((a->hold = alerthold_new()) == NULL)
 		goto oom;
+	/*
+	 * A report for a file or a pipe goes out in large writes (stdio's
+	 * own buffer is a page: one write(2) per few alerts); to a terminal
+	 * it stays line by line.  Nothing was written to stdout yet.
+	 */
+	if (!isatty(STDOUT_FILENO))
+		(void)setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	o.mode = DETECT_MONITOR;
 	o.rate_limit = 0;
 	o.host_once = false;

@@ -107,6 +107,19 @@ flag(struct detect *d, struct flow_entry *e)
 	    (uint16_t)d->o.evidence_packets;
 }
 
+/* Append t to the signature text at *n, cut where snprintf would cut. */
+static void
+sig_put(struct detect *d, size_t *n, const char *t)
+{
+	size_t l = strlen(t), room = sizeof(d->sigtext) - 1 - *n;
+
+	if (l > room)
+		l = room;
+	memcpy(d->sigtext + *n, t, l);
+	*n += l;
+	d->sigtext[*n] = '\0';
+}
+
 static const char *
 sig_text(struct detect *d, enum sig sid, const struct flow_entry *e,
     const struct pkt_meta *m, const struct decision *dc)
@@ -114,19 +127,26 @@ sig_text(struct detect *d, enum sig sid, const struct flow_entry *e,
 	const char *sz = detect_zone_name(d->p, e->src_zone);
 	const char *dz = detect_zone_name(d->p, e->dst_zone);
 	char a[ADDR_STRLEN], mac[MAC_STRLEN];
+	size_t n = 0;
 
 	if (sz == NULL)
 		sz = "(no zone)";
 	if (dz == NULL)
 		dz = "(no zone)";
+	/* The two of every disallowed flow: without printf. */
 	switch (sid) {
 	case SIG_ZONE_VIOLATION:
-		snprintf(d->sigtext, sizeof(d->sigtext),
-		    "disallowed inter-zone flow %s -> %s", sz, dz);
+		sig_put(d, &n, "disallowed inter-zone flow ");
+		sig_put(d, &n, sz);
+		sig_put(d, &n, " -> ");
+		sig_put(d, &n, dz);
 		break;
 	case SIG_ZONE_BREACH:
-		snprintf(d->sigtext, sizeof(d->sigtext),
-		    "disallowed flow %s -> %s crossed the gateway", sz, dz);
+		sig_put(d, &n, "disallowed flow ");
+		sig_put(d, &n, sz);
+		sig_put(d, &n, " -> ");
+		sig_put(d, &n, dz);
+		sig_put(d, &n, " crossed the gateway");
 		break;
 	case SIG_UNKNOWN_HOST:
 		snprintf(d->sigtext, sizeof(d->sigtext),
