@@ -183,7 +183,19 @@ pch_split(const struct conf_text *t, size_t per, struct pchunks *ch)
 	char *h;
 
 	memset(ch, 0, sizeof(*ch));
-	if (per == 0 || scan(b, t->len, per, ch) != 0)
+	if (per == 0)
+		goto no;
+	if (t->fl_per == per && t->fl_ncut >= 2) {
+		/* lex_check_structure() cut it on its way (conf_lex.c) */
+		if ((ch->cut = reallocarray(NULL, t->fl_ncut,
+		    sizeof(*ch->cut))) == NULL)
+			goto no;
+		memcpy(ch->cut, t->fl_cut, t->fl_ncut * sizeof(*ch->cut));
+		ch->n = ch->cap = t->fl_ncut;
+		ch->open = ch->cut[0];
+		ch->close = ch->cut[ch->n - 1];
+		ch->ncommas = t->fl_ncommas;
+	} else if (scan(b, t->len, per, ch) != 0)
 		goto no;
 	/* The line each piece starts on; the last entry is the ')'. */
 	if ((ch->line = calloc(ch->n, sizeof(*ch->line))) == NULL)

@@ -1,6 +1,7 @@
 /* conf_lex.c - a tiny pre-lexer of libconfig syntax that guards libconfig itself. */
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "conf.h"
@@ -19,12 +20,29 @@ lex_at_include(const char *s, const char *e)
 	return s + n;
 }
 
+/* Where the structure check is with the top-level flows list. */
+enum fl_state {
+	FL_OFF,			/* not looked for */
+	FL_LOOK,		/* at the top level, looking for its name */
+	FL_NAMED,		/* "flows =" seen, its '(' at fl_open */
+	FL_IN,			/* inside, counting the commas between elements */
+	FL_DONE,		/* cut: conf_text's fl_* */
+};
+
 /* Nesting seen by the structure check; NULL when only the state matters. */
 struct nest {
 	int		 depth;
 	char		 kind[CONF_MAX_DEPTH + 2];	/* '{', '(', '[' */
 	unsigned	 keys[CONF_MAX_DEPTH + 2];
 	int		 err;		/* 1: too deep, 2: too many keys */
+	/*
+	 * The flows list is cut here for conf_chunk.c, in the same pass, so
+	 * that it need not lex the whole text again (15 MB for 100,000 flows).
+	 */
+	enum fl_state	 fl;
+	const char	*base;
+	size_t		 per, fl_open, commas;
+	size_t		*cut, ncut, cap;
 };
 
 static void
@@ -50,6 +68,90 @@ nest_char(struct nest *n, char c)
 			if (++n->keys[n->depth] > CONF_MAX_GROUP_KEYS)
 				n->err = 2;
 		break;
+	}
+}
+
+/* libconfig's setting names: [A-Za-z*][-A-Za-z0-9_*]* */
+static bool
+name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '*';
+}
+
+static bool
+name_start(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '*';
+}
+
+static const char *
+skip_blank(const char *s, const char *e)
+{
+	while (s < e && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'))
+		s++;
+	return s;
+}
+
+static void
+fl_cut(struct nest *n, size_t off)
+{
+	size_t *nc, ncap;
+
+	if (n->ncut == n->cap) {
+		ncap = n->cap ? n->cap * 2 : 64;
+		if ((nc = reallocarray(n->cut, ncap, sizeof(*nc))) == NULL) {
+			n->fl = FL_OFF;		/* conf_chunk.c scans itself */
+			return;
+		}
+		n->cut = nc;
+		n->cap = ncap;
+	}
+	n->cut[n->ncut++] = off;
+}
+
+/*
+ * A name at the top level, s at its first character (not preceded by
+ * one): returns its end.  "flows", then '=' or ':' and '(' with only
+ * blanks between (else it is not cut), names the list.
+ */
+static const char *
+fl_name(struct nest *n, const char *s, const char *e)
+{
+	const char *q = s, *r;
+
+	while (q < e && name_char(*q))
+		q++;
+	if (q - s != 5 || memcmp(s, "flows", 5) != 0)
+		return q;
+	r = skip_blank(q, e);
+	if (r < e && (*r == '=' || *r == ':') &&
+	    (r = skip_blank(r + 1, e)) < e && *r == '(') {
+		n->fl = FL_NAMED;
+		n->fl_open = (size_t)(r - n->base);
+	} else
+		n->fl = FL_OFF;
+	return q;
+}
+
+/* After nest_char(): a bracket or comma in code at offset off. */
+static void
+fl_char(struct nest *n, char c, size_t off)
+{
+	if (n->fl == FL_NAMED && off == n->fl_open) {
+		n->fl = FL_IN;
+		fl_cut(n, off);
+	} else if (n->fl == FL_IN && c == ',' && n->depth == 1) {
+		if (++n->commas % n->per == 0)
+			fl_cut(n, off);
+	} else if (n->fl == FL_IN && n->depth == 0 &&
+	    (c == '}' || c == ')' || c == ']')) {
+		if (c == ')') {
+			fl_cut(n, off);
+			if (n->fl == FL_IN)
+				n->fl = FL_DONE;
+		} else
+			n->fl = FL_OFF;
 	}
 }
 
@@ -101,7 +203,7 @@ lex_line(enum lx_state *st, const char *s, const char *e)
 static const unsigned char code_special[256] = {
 	['\n'] = 1, ['#'] = 1, ['/'] = 1, ['"'] = 1,
 	['{'] = 1, ['('] = 1, ['['] = 1, ['}'] = 1, [')'] = 1, [']'] = 1,
-	['='] = 1, [':'] = 1,
+	['='] = 1, [':'] = 1, [','] = 1,
 };
 
 /* And of a string. */
@@ -128,6 +230,16 @@ lex_scan(enum lx_state *st, struct nest *n, const char *s, const char *e,
 	while (s < e) {
 		switch (t) {
 		case LX_CODE:
+			if (n != NULL && n->fl == FL_LOOK && n->depth == 0 &&
+			    !code_special[(unsigned char)*s]) {
+				/* the top level, where settings are named */
+				if (name_start(*s) &&
+				    (s == n->base || !name_char(s[-1])))
+					s = fl_name(n, s, e);
+				else
+					s++;
+				break;
+			}
 			while (s < e && !code_special[(unsigned char)*s])
 				s++;
 			if (s == e)
@@ -162,6 +274,8 @@ lex_scan(enum lx_state *st, struct nest *n, const char *s, const char *e,
 					rc = 1;
 					goto out;
 				}
+				if (n->fl >= FL_NAMED && n->fl <= FL_IN)
+					fl_char(n, (char)ch, (size_t)(s - n->base));
 			}
 			s++;
 			break;
@@ -283,7 +397,7 @@ lex_check_bytes(const char *buf, size_t len, const char *file,
 }
 
 int
-lex_check_structure(const struct conf_text *t, struct diags *d)
+lex_check_structure(struct conf_text *t, struct diags *d)
 {
 	struct nest n;
 	enum lx_state st = LX_CODE;
@@ -294,12 +408,26 @@ lex_check_structure(const struct conf_text *t, struct diags *d)
 
 	memset(&n, 0, sizeof(n));
 	n.kind[0] = '{';
+	n.base = t->buf;
+	n.per = conf_chunk_flows;
+	n.fl = n.per > 0 ? FL_LOOK : FL_OFF;
 	/* Without the word anywhere, no line can start with it. */
 	incl = memmem(s, t->len, "@include", 8) != NULL;
 	if (incl && lex_at_include(s, end) != NULL)
 		rc = 2;
 	else
 		rc = lex_scan(&st, &n, s, end, &line, incl);
+	free(t->fl_cut);
+	t->fl_cut = NULL;
+	t->fl_per = t->fl_ncut = t->fl_ncommas = 0;
+	if (rc == 0 && n.fl == FL_DONE) {
+		t->fl_per = n.per;
+		t->fl_cut = n.cut;
+		t->fl_ncut = n.ncut;
+		t->fl_ncommas = n.commas;
+		n.cut = NULL;
+	}
+	free(n.cut);
 	if (rc == 0)
 		return 0;
 	conf_text_where(t, line, &file, &fline);

@@ -32,8 +32,9 @@ int		 lex_check_bytes(const char *buf, size_t len, const char *file,
 		    struct diags *);
 /*
  * On the combined text: nesting depth (CONF_MAX_DEPTH), settings per
- * group (CONF_MAX_GROUP_KEYS), and that no @include line is left.
+ * group (CONF_MAX_GROUP_KEYS), and that no @include line is left.  On
+ * the way it cuts the top-level flows list for conf_chunk.c (t->fl_*).
  */
-int		 lex_check_structure(const struct conf_text *, struct diags *);
+int		 lex_check_structure(struct conf_text *, struct diags *);
 
 #endif

@@ -46,9 +46,6 @@ struct pchunks {
 	size_t		 bufcap;
 };
 
-/* Elements per piece; 0 never cuts (the tests compare both ways). */
-extern size_t	 conf_chunk_flows;
-
 struct pctx {
 	struct policy	*p;
 	struct diags	*d;

@@ -584,5 +584,6 @@ conf_text_free(struct conf_text *t)
 	free(t->files);
 	free(t->buf);
 	free(t->segs);
+	free(t->fl_cut);
 	memset(t, 0, sizeof(*t));
 }

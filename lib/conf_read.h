@@ -33,7 +33,19 @@ struct conf_text {
 	size_t		 nsegs;
 	size_t		 segcap;
 	int		 nlines;	/* complete lines in buf so far */
+	/*
+	 * The top-level flows list as the structure check found it, cut for
+	 * conf_chunk.c every fl_per elements: its '(', the commas cut at,
+	 * its ')'.  fl_per 0: not found, or not to be cut.
+	 */
+	size_t		 fl_per;
+	size_t		*fl_cut;
+	size_t		 fl_ncut;
+	size_t		 fl_ncommas;
 };
+
+/* Elements per piece of the flows list (conf_chunk.c); 0 never cuts. */
+extern size_t	 conf_chunk_flows;
 
 /*
  * Read `path` and the files it @includes into t.  Returns 0, or -1 with

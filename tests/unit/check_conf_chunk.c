@@ -282,7 +282,7 @@ END_TEST
 START_TEST(pieces)
 {
 	struct conf_text t;
-	struct pchunks ch;
+	struct pchunks ch, ch2;
 	struct diags d;
 	config_setting_t *l;
 	config_t cf;
@@ -312,6 +312,32 @@ START_TEST(pieces)
 	ck_assert_uint_eq(n, 3);
 	pch_free(&ch);
 	ck_assert_int_eq(pch_split(&t, 0, &ch), 1);
+	conf_text_free(&t);
+
+	/* The structure check cut it already, where pch_split's scan does. */
+	conf_chunk_flows = 2;
+	ck_assert_int_eq(conf_read_mem(EXAMPLE, strlen(EXAMPLE), "t.conf", &t,
+	    &d), 0);
+	ck_assert_uint_eq(t.fl_per, 2);
+	ck_assert_uint_eq(t.fl_ncut, 3);
+	ck_assert_uint_eq(t.fl_ncommas, 2);
+	ck_assert_int_eq(pch_split(&t, 2, &ch), 0);
+	t.fl_per = 0;		/* now pch_split must scan itself */
+	ck_assert_int_eq(pch_split(&t, 2, &ch2), 0);
+	ck_assert_uint_eq(ch.n, ch2.n);
+	ck_assert_uint_eq(ch.ncommas, ch2.ncommas);
+	ck_assert_mem_eq(ch.cut, ch2.cut, (ch.n + 1) * sizeof(*ch.cut));
+	ck_assert_mem_eq(ch.line, ch2.line, (ch.n + 1) * sizeof(*ch.line));
+	ck_assert_str_eq(ch.head, ch2.head);
+	pch_free(&ch);
+	pch_free(&ch2);
+	conf_text_free(&t);
+	/* not cut when not asked to */
+	conf_chunk_flows = 0;
+	ck_assert_int_eq(conf_read_mem(EXAMPLE, strlen(EXAMPLE), "t.conf", &t,
+	    &d), 0);
+	ck_assert_uint_eq(t.fl_per, 0);
+	ck_assert_ptr_null(t.fl_cut);
 	conf_text_free(&t);
 	diags_free(&d);
 }
