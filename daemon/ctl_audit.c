@@ -110,7 +110,7 @@ tb_putn(struct audit *a, const char *s, size_t n)
 #define tb_lit(a, s)	tb_putn((a), "" s, sizeof(s) - 1)
 
 /* printf's "%s", NULL included. */
-static void
+static inline void
 tb_puts(struct audit *a, const char *s)
 {
 	if (s == NULL)

@@ -272,7 +272,7 @@ classify(struct detect *d, const char *iface, const struct zone *zone,
 		detect_l2_packet(d, &ob, pk);
 		return rc;
 	}
-	if ((e = inner_flow(d, pk, &reply)) != NULL) {
+	if (pk->has_inner && (e = inner_flow(d, pk, &reply)) != NULL) {
 		/* Part of the flow it answers: no flow, no verdict of its own. */
 		d->st.icmp_errors++;
 		flowtab_touch(d->ft, e, reply, wirelen, tv_us(ts));
@@ -286,7 +286,9 @@ classify(struct detect *d, const char *iface, const struct zone *zone,
 	}
 	if ((e = flowtab_lookup_h(d->ft, &a->k, a->h, &reply)) != NULL) {
 		flowtab_touch(d->ft, e, reply, wirelen, tv_us(ts));
-		detect_old_flow(d, &ob, e, reply, false);
+		/* Most flows are neither flagged nor disallowed: nothing to do. */
+		if (e->flags & (FF_DISALLOWED | FF_FLAGGED))
+			detect_old_flow(d, &ob, e, reply, false);
 		return rc;
 	}
 	e = flowtab_insert_h(d->ft, &a->k, a->h, tv_us(ts), detect_flow_end, d);

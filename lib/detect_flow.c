@@ -329,7 +329,8 @@ detect_new_flow(struct detect *d, const struct obs *ob, struct flow_entry *e)
 
 /*
  * A later packet.  A disallowed flow seen leaving into its destination's
- * zone has crossed: the zone-breach alert, once.
+ * zone has crossed: the zone-breach alert, once.  Nothing to do for a
+ * flow neither disallowed nor flagged (detect.c skips the call).
  */
 void
 detect_old_flow(struct detect *d, const struct obs *ob, struct flow_entry *e,
