@@ -1,4 +1,5 @@
 /* alerthold.c - alerts held until their flow ends (bunrictl audit): fixed slots in huge pages. */
+#include <sodium.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,7 @@ struct alerthold {
 	uint32_t	 used;		/* slots ever handed out */
 	uint32_t	 free;		/* slot + 1 of the free list; 0: empty */
 	size_t		 count;		/* held now */
+	uint64_t	 mult;		/* bucket_of's, odd */
 	struct shared_sig sigs[SIGS];
 };
 
@@ -78,11 +80,16 @@ slot(const struct alerthold *h, uint32_t i)
 	    (size_t)(i % CHUNK_SLOTS) * SLOT_SIZE);
 }
 
+/*
+ * Multiply-shift with a random odd multiplier: a universal hash, so a
+ * capture made to put many flows in one chain (flow ids are a public
+ * function of the tuple) cannot know which flows would.
+ */
 static size_t
-bucket_of(uint64_t flow_id, size_t nbucket)
+bucket_of(uint64_t flow_id, uint64_t mult, size_t nbucket)
 {
-	return (size_t)((flow_id * 0x9e3779b97f4a7c15ULL) >> 32) &
-	    (nbucket - 1);
+	/* the top bits: log2(nbucket) of them */
+	return (size_t)((flow_id * mult) >> (64 - __builtin_ctzll(nbucket)));
 }
 
 static uint32_t *
@@ -98,6 +105,10 @@ alerthold_new(void)
 
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return NULL;
+	h->mult = 0x9e3779b97f4a7c15ULL;
+	if (sodium_init() >= 0)
+		randombytes_buf(&h->mult, sizeof(h->mult));
+	h->mult |= 1;
 	h->nbucket = BUCKETS_MIN;
 	if ((h->bucket = buckets_new(h->nbucket)) == NULL) {
 		free(h);
@@ -141,8 +152,9 @@ grow(struct alerthold *h)
 		for (id = h->bucket[i]; id != 0; id = next) {
 			next = slot(h, id - 1)->next;
 			slot(h, id - 1)->next = 0;
-			for (pp = &b[bucket_of(slot(h, id - 1)->flow_id, nb)];
-			    *pp != 0; pp = &slot(h, *pp - 1)->next)
+			pp = &b[bucket_of(slot(h, id - 1)->flow_id, h->mult,
+			    nb)];
+			for (; *pp != 0; pp = &slot(h, *pp - 1)->next)
 				;
 			*pp = id;
 		}
@@ -297,8 +309,8 @@ alerthold_add(struct alerthold *h, const struct alert_rec *r)
 	if (h->count >= h->nbucket)
 		grow(h);
 	/* At the end of its chain: a flow's alerts come out in order. */
-	for (pp = &h->bucket[bucket_of(r->flow_id, h->nbucket)]; *pp != 0;
-	    pp = &slot(h, *pp - 1)->next)
+	for (pp = &h->bucket[bucket_of(r->flow_id, h->mult, h->nbucket)];
+	    *pp != 0; pp = &slot(h, *pp - 1)->next)
 		;
 	*pp = i + 1;
 	h->count++;
@@ -314,7 +326,7 @@ alerthold_release(struct alerthold *h, const struct alert_rec *f,
 	uint32_t *pp, i;
 	const char *t;
 
-	pp = &h->bucket[bucket_of(f->flow_id, h->nbucket)];
+	pp = &h->bucket[bucket_of(f->flow_id, h->mult, h->nbucket)];
 	while (*pp != 0) {
 		i = *pp - 1;
 		s = slot(h, i);

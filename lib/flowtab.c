@@ -205,6 +205,15 @@ flowtab_new(size_t max_flows, uint64_t idle_timeout_us)
 		return NULL;
 	}
 	memset(ft->bucket, 0xff, nb * sizeof(*ft->bucket));	/* all NIL */
+	/*
+	 * A secret key of its own, so that nobody who sends packets can
+	 * pile flows into one bucket (flowtab_set_hash_key can still set
+	 * one: tests).  Without libsodium's generator the key stays zero.
+	 */
+	if (sodium_init() >= 0) {
+		randombytes_buf(&ft->k0, sizeof(ft->k0));
+		randombytes_buf(&ft->k1, sizeof(ft->k1));
+	}
 	ft->free = ft->oldest = ft->newest = NIL;
 	ft->timeout = idle_timeout_us;
 	return ft;

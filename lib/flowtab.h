@@ -100,9 +100,9 @@ void		 flowtab_free(struct flowtab *);
 
 /*
  * Key the hash of the index (bucket placement only: flow_id and every
- * result stay the same).  The daemon passes random bytes so that crafted
- * addresses cannot pile flows into one bucket.  Only on an empty table:
- * -1 otherwise.
+ * result stay the same).  flowtab_new() keys every table with random
+ * bytes already, so that crafted addresses cannot pile flows into one
+ * bucket; this is for tests.  Only on an empty table: -1 otherwise.
  */
 int		 flowtab_set_hash_key(struct flowtab *, const uint8_t key[16]);
 

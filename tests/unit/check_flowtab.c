@@ -373,7 +373,8 @@ END_TEST
  */
 START_TEST(hash_both_ways_keyed_spread)
 {
-	struct flowtab *a = flowtab_new(1 << 16, SEC), *b = flowtab_new(1 << 16, SEC);
+	struct flowtab *a = flowtab_new(1 << 16, SEC);
+	struct flowtab *b = flowtab_new(1 << 16, SEC);
 	struct flowkey k, r, o;
 	uint8_t hk[16];
 	uint32_t i, same = 0, moved = 0, bad = 0;
@@ -413,6 +414,16 @@ START_TEST(hash_both_ways_keyed_spread)
 	ck_assert_uint_ge(moved, 39000);
 	/* 40,000 flows in 65,536 buckets: about 30,000 used if random */
 	ck_assert_uint_ge(nbuckets, 28000);
+	flowtab_free(a);
+	flowtab_free(b);
+	/* each new table has a key of its own */
+	a = flowtab_new(16, SEC);
+	b = flowtab_new(16, SEC);
+	for (i = 0, same = 0; i < 100; i++) {
+		k = nth_key(i);
+		same += flowtab_hash(a, &k) == flowtab_hash(b, &k);
+	}
+	ck_assert_uint_le(same, 1);
 	flowtab_free(a);
 	flowtab_free(b);
 }
