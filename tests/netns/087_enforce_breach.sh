@@ -30,12 +30,12 @@ grep -q 'mode *= *"enforce"' "$LAB_DIR/bunri.conf" || fail "the policy is not in
 
 INJ() { timeout 30 python3 "$NETNS_DIR/inject.py" "$@"; }
 
-# listen_start NAME HOST DST PORT SRC SECONDS: the bounded listener of
+# listen_start NAME HOST DST PORT SRC SECONDS [EXPECT]: the bounded listener of
 # inject.py in HOST's namespace, in the background, output in
 # $LAB_DIR/NAME.listen; returns once it is ready (5 s at most).
 listen_start() {
 	: >"$LAB_DIR/$1.listen"
-	INJ listen "$(host_ns "$2")" eth0 "$3" "$4" "$5" "$6" >"$LAB_DIR/$1.listen" 2>&1 &
+	INJ listen "$(host_ns "$2")" eth0 "$3" "$4" "$5" "$6" ${7:+"$7"} >"$LAB_DIR/$1.listen" 2>&1 &
 	LISTENER=$!
 	LAB_PIDS="$LAB_PIDS $LISTENER"
 	i=0
@@ -78,7 +78,7 @@ LG0_MAC=$(gw_mac lg0)
 # another source port, so no conntrack entry of F1 exists) cross.  So in
 # part 1 it is the firewall, not the lab, that stops F1.
 in_ns "$GW" nft list table inet bunri >/dev/null 2>&1 && fail "a table inet bunri before bunrid started"
-listen_start control lgwan:lg-a "$D1" $P1 "$S1" 1.5
+listen_start control lgwan:lg-a "$D1" $P1 "$S1" 8 3
 INJ send "$(host_ns mynumber:mn-a)" "$S1" $((SP1 - 1)) "$D1" $P1 3 || fail "could not send the control flow"
 listen_end control
 [ "$FR" = 3 ] && [ "$DG" = 3 ] ||
@@ -110,7 +110,7 @@ say "ok: part 1: F1 dropped, one zone-violation, no zone-breach, nothing arrived
 # breach NAME FROM-HOST TO-HOST SRC SPORT DST PORT: inject three frames on
 # lg0 (the listener on TO-HOST must see them all) and wait for the alert.
 breach() {
-	listen_start "$1" "$3" "$6" "$7" "$4" 2.5
+	listen_start "$1" "$3" "$6" "$7" "$4" 8 3
 	ms=$(INJ inject "$EVE" "$GW" lg0 "$LG0_MAC" "$(host_mac "$3")" "$4" "$5" "$6" "$7" 3) ||
 	    fail "$1: no zone-breach alert within 2 s of the frames leaving by lg0"
 	awk -v m="$ms" 'BEGIN { exit !(m <= 1000) }' || fail "$1: zone-breach after $ms ms (limit 1000)"

@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 # inject.py - a firewall bypass for the lab: UDP frames written straight onto an interface's egress, a bounded listener on the far side.
 #
-#   listen NS IFACE DST PORT SRC SECONDS
+#   listen NS IFACE DST PORT SRC SECONDS [EXPECT]
 #       in namespace NS, hold UDP port DST:PORT open (so the host answers
 #       nothing) and watch IFACE with a packet socket for SECONDS: print
 #       "ready" once both are open, then at the end "frames F datagrams D":
 #       F frames from SRC to DST:PORT that reached the interface (any
 #       port of origin, checksum or not), D datagrams the socket received.
-#       Bounded: SECONDS (at most 30) and 10,000 frames.
+#       Bounded: SECONDS (at most 30) and 10,000 frames.  With EXPECT, it
+#       ends 0.3 s after both counts reached EXPECT (extras still counted),
+#       so a long SECONDS costs nothing when the traffic comes: a loaded
+#       host may take a second to start the sender.
 #   send NS SRC SPORT DST PORT COUNT
 #       from namespace NS, COUNT (at most 20) UDP datagrams SRC:SPORT ->
 #       DST:PORT through the kernel's stack, 10 ms apart (one flow).
@@ -86,7 +89,7 @@ def l3_match(frame, src, dst, dport):
             struct.unpack("!H", frame[l4 + 2:l4 + 4])[0] == dport)
 
 
-def listen(ns, iface, dst, port, src, seconds):
+def listen(ns, iface, dst, port, src, seconds, expect=None):
     enter(ns)
     u = socket.socket(family(dst), socket.SOCK_DGRAM)
     u.bind((dst, port))
@@ -110,6 +113,9 @@ def listen(ns, iface, dst, port, src, seconds):
         if u in r:
             u.recvfrom(65535)
             datagrams += 1
+        if expect is not None and frames >= expect and datagrams >= expect:
+            end = min(end, time.monotonic() + 0.3)
+            expect = None
     print("frames %d datagrams %d" % (frames, datagrams), flush=True)
     return 0
 
@@ -178,8 +184,9 @@ def inject(eve, ns, iface, smac, dmac, src, sport, dst, dport, count):
 
 
 def main(a):
-    if a[0] == "listen" and len(a) == 7:
-        return listen(a[1], a[2], a[3], int(a[4]), a[5], float(a[6]))
+    if a[0] == "listen" and len(a) in (7, 8):
+        return listen(a[1], a[2], a[3], int(a[4]), a[5], float(a[6]),
+                      int(a[7]) if len(a) > 7 else None)
     if a[0] == "send" and len(a) == 7:
         return send(a[1], a[2], int(a[3]), a[4], int(a[5]), int(a[6]))
     if a[0] == "inject" and len(a) == 11:
