@@ -171,6 +171,14 @@ scan_new(unsigned ports_threshold, unsigned hosts_threshold,
 	sc->pcapmax = capmax_for(ports_threshold + 1);
 	sc->hcapmax = capmax_for(hosts_threshold + 1);
 	sc->window = window_us;
+	/*
+	 * A secret key of its own, as the flow table has: the sets are
+	 * filled from addresses and ports anyone can send, so a known key
+	 * would let a sender pile them into one probe chain.
+	 * scan_set_hash_key() still sets one (tests).
+	 */
+	if (sodium_init() >= 0)
+		randombytes_buf(sc->hkey, sizeof(sc->hkey));
 	return sc;
 }
 
