@@ -286,6 +286,7 @@ classify(struct detect *d, const char *iface, const struct zone *zone,
 	}
 	if ((e = flowtab_lookup_h(d->ft, &a->k, a->h, &reply)) != NULL) {
 		flowtab_touch(d->ft, e, reply, wirelen, tv_us(ts));
+		e->flags |= FF_SEEN_IN;
 		/* Most flows are neither flagged nor disallowed: nothing to do. */
 		if (e->flags & (FF_DISALLOWED | FF_FLAGGED))
 			detect_old_flow(d, &ob, e, reply, false);
@@ -293,6 +294,7 @@ classify(struct detect *d, const char *iface, const struct zone *zone,
 	}
 	e = flowtab_insert_h(d->ft, &a->k, a->h, tv_us(ts), detect_flow_end, d);
 	flowtab_touch(d->ft, e, false, wirelen, tv_us(ts));
+	e->flags |= FF_SEEN_IN;
 	d->st.flows++;
 	detect_new_flow(d, &ob, e);
 	return rc;
@@ -378,6 +380,15 @@ detect_packet_out(struct detect *d, const char *iface,
 	    (pk->frag && !pk->frag_first) || pkt_flowkey(pk, &k) == -1)
 		return rc;
 	if ((e = lookup(d, &k, &reply)) != NULL) {
+		/*
+		 * Its packets are counted where they come in; a flow never
+		 * captured coming in (the ingress is not watched, or the
+		 * frames bypassed the forward path) is counted here, or its
+		 * packets and last_seen would stop at its first packet and
+		 * it would expire while it still crosses.
+		 */
+		if (!(e->flags & FF_SEEN_IN))
+			flowtab_touch(d->ft, e, reply, wirelen, tv_us(ts));
 		detect_old_flow(d, &ob, e, reply, true);
 		return rc;
 	}

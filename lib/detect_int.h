@@ -12,6 +12,7 @@
 #define FF_VIOLATION	0x04	/* sid 1 given */
 #define FF_BREACH	0x08	/* sid 2 given */
 #define FF_INGRESS	0x10	/* first seen where it entered the gateway */
+#define FF_SEEN_IN	0x20	/* a packet of it was captured coming in (counted there) */
 
 #define ZONE_NONE	0xff	/* flow_entry.src_zone/dst_zone: no zone */
 #define PFLOW_NONE	UINT32_MAX

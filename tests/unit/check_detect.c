@@ -366,6 +366,48 @@ START_TEST(icmp_error_joins_its_flow)
 }
 END_TEST
 
+/*
+ * A flow captured only leaving the gateway (its ingress not watched, or
+ * frames that bypassed the forward path) is counted where it is seen:
+ * every packet, and last_seen moves, so it does not expire while it
+ * still crosses.  A flow captured coming in is counted there only, not
+ * again for its forwarded copy.
+ */
+START_TEST(out_only_flow_counted_there)
+{
+	struct detect *d = engine(DETECT_ENFORCE);
+	uint8_t b[128];
+	size_t n;
+	int i;
+
+	n = frame4(b, "02:00:00:00:20:33", "198.51.100.33", "203.0.113.99", 6,
+	    40020, 443);
+	for (i = 0; i < 3; i++)
+		feed_out(d, "in0", T0 + 40 * i, 0, b, n);
+	/* 10 s after its last packet: not idle (60 s) */
+	ck_assert_uint_eq(detect_tick(d, &(struct timeval){ T0 + 90, 0 }), 0);
+	ck_assert_uint_eq(count(EV_ALERT, SIG_ZONE_BREACH), 1);
+	ck_assert_uint_eq(count(EV_ALERT, 0), 1);
+	detect_finish(d);
+	ck_assert_uint_eq(count(EV_FLOW, 0), 1);
+	ck_assert_uint_eq(first(EV_FLOW, 0)->packets, 3);
+	detect_free(d);
+
+	d = engine(DETECT_ENFORCE);
+	Nev = 0;
+	n = frame4(b, "02:00:00:00:20:33", "198.51.100.33", "203.0.113.99", 6,
+	    40021, 443);
+	for (i = 0; i < 3; i++) {
+		feed(d, "lg0", T0, 2 * i, b, n);
+		feed_out(d, "in0", T0, 2 * i + 1, b, n);
+	}
+	detect_finish(d);
+	ck_assert_uint_eq(count(EV_FLOW, 0), 1);
+	ck_assert_uint_eq(first(EV_FLOW, 0)->packets, 3);
+	detect_free(d);
+}
+END_TEST
+
 /* An error about an ICMP echo, and about a TCP flow's reply. */
 START_TEST(icmp_error_quoting_echo_and_reply)
 {
@@ -783,6 +825,7 @@ detect_suite(void)
 	tcase_add_test(tc, bad_input);
 	tcase_add_test(tc, deterministic);
 	tcase_add_test(tc, icmp_error_joins_its_flow);
+	tcase_add_test(tc, out_only_flow_counted_there);
 	tcase_add_test(tc, icmp_error_quoting_echo_and_reply);
 	tcase_add_test(tc, icmp_error_without_flow);
 	tcase_add_test(tc, alert_flow_part_is_the_flow_events);
