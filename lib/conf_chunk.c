@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf_lex.h"
 #include "conf_parse.h"
 
 /*
@@ -29,20 +30,6 @@ static const unsigned char code_special[256] = {
 	['#'] = 1, ['/'] = 1, ['"'] = 1, [','] = 1,
 	['{'] = 1, ['('] = 1, ['['] = 1, ['}'] = 1, [')'] = 1, [']'] = 1,
 };
-
-/* libconfig's setting names: [A-Za-z*][-A-Za-z0-9_*]* */
-static bool
-name_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '*';
-}
-
-static bool
-name_start(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '*';
-}
 
 static size_t
 skip_blank(const char *b, size_t i, size_t n)
@@ -145,11 +132,11 @@ scan(const char *b, size_t n, size_t per, struct pchunks *ch)
 			continue;
 		}
 		/* Only the top level gets here: look for the setting's name. */
-		if (!name_start(c) || (i > 0 && name_char(b[i - 1]))) {
+		if (!lex_name_start(c) || (i > 0 && lex_name_char(b[i - 1]))) {
 			i++;
 			continue;
 		}
-		for (j = i; j < n && name_char(b[j]); j++)
+		for (j = i; j < n && lex_name_char(b[j]); j++)
 			;
 		if (j - i != 5 || memcmp(b + i, "flows", 5) != 0) {
 			i = j;

@@ -71,20 +71,6 @@ nest_char(struct nest *n, char c)
 	}
 }
 
-/* libconfig's setting names: [A-Za-z*][-A-Za-z0-9_*]* */
-static bool
-name_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '*';
-}
-
-static bool
-name_start(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '*';
-}
-
 static const char *
 skip_blank(const char *s, const char *e)
 {
@@ -120,7 +106,7 @@ fl_name(struct nest *n, const char *s, const char *e)
 {
 	const char *q = s, *r;
 
-	while (q < e && name_char(*q))
+	while (q < e && lex_name_char(*q))
 		q++;
 	if (q - s != 5 || memcmp(s, "flows", 5) != 0)
 		return q;
@@ -233,8 +219,8 @@ lex_scan(enum lx_state *st, struct nest *n, const char *s, const char *e,
 			if (n != NULL && n->fl == FL_LOOK && n->depth == 0 &&
 			    !code_special[(unsigned char)*s]) {
 				/* the top level, where settings are named */
-				if (name_start(*s) &&
-				    (s == n->base || !name_char(s[-1])))
+				if (lex_name_start(*s) &&
+				    (s == n->base || !lex_name_char(s[-1])))
 					s = fl_name(n, s, e);
 				else
 					s++;

@@ -2,6 +2,7 @@
 #ifndef BUNRI_CONF_LEX_H
 #define BUNRI_CONF_LEX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "conf_read.h"
@@ -13,6 +14,20 @@ enum lx_state {
 	LX_STRING,
 	LX_BLOCK,		/* inside a comment */
 };
+
+/* libconfig's setting names: [A-Za-z*][-A-Za-z0-9_*]* */
+static inline bool
+lex_name_start(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '*';
+}
+
+static inline bool
+lex_name_char(char c)
+{
+	return lex_name_start(c) || (c >= '0' && c <= '9') || c == '-' ||
+	    c == '_';
+}
 
 /*
  * libconfig's scanner takes a line matching ^[ \t]*@include as a
