@@ -76,6 +76,7 @@ struct nir_set {
 	int		 ntypes;
 	bool		 interval;
 	bool		 timeout;		/* some element has a timeout */
+	bool		 dynamic;		/* elements change after the apply */
 	enum nir_data	 data;
 	struct nir_elem	*elems;
 	size_t		 nelems, cap;
@@ -147,6 +148,7 @@ int	 nir_type_padlen(enum nir_type);
 enum nir_type nir_field_type(enum nir_field);
 /* Length of the key as the kernel sees it (unpadded for one field). */
 int	 nir_set_keylen(const struct nir_set *);
+uint32_t nir_set_size(const struct nir_set *);
 /* Offset of field i in the padded layout. */
 int	 nir_field_off(const struct nir_set *, int i);
 

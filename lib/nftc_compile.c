@@ -197,6 +197,7 @@ nftc_compile(const struct policy *p, const struct nftc_opts *o)
 
 	/* isolation flips elements at run time: the set always exists */
 	iso = nir_set_add(ir, "isolated", tif, 1, false, ND_NONE);
+	ir->sets[iso].dynamic = true;
 	for (i = 0; o->isolated != NULL && i < p->nzones; i++) {
 		if (!o->isolated[i])
 			continue;

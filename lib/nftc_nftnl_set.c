@@ -186,6 +186,8 @@ nftc_set_obj(const struct nft_ir *ir, size_t si)
 	if (s->data == ND_COUNTER)
 		nftnl_set_set_u32(ns, NFTNL_SET_OBJ_TYPE, NFT_OBJECT_COUNTER);
 	nftnl_set_set_u32(ns, NFTNL_SET_ID, (uint32_t)si + 1);
+	if (nir_set_size(s) > 0)
+		nftnl_set_set_u32(ns, NFTNL_SET_DESC_SIZE, nir_set_size(s));
 	if (s->interval && s->ntypes > 1) {
 		for (i = 0; i < s->ntypes; i++)
 			fl[i] = (uint8_t)nir_type_len(s->types[i]);

@@ -216,6 +216,8 @@ set_text(FILE *fp, const struct nft_ir *ir, const struct nir_set *s)
 	else if (s->data == ND_COUNTER)
 		fputs(" : counter", fp);
 	fputc('\n', fp);
+	if (nir_set_size(s) > 0)
+		fprintf(fp, "\t\tsize %u\n", nir_set_size(s));
 	if (s->interval || s->timeout)
 		fprintf(fp, "\t\tflags %s%s%s\n", s->interval ? "interval" : "",
 		    s->interval && s->timeout ? "," : "",
