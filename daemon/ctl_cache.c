@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +19,7 @@
 #include "conf_read.h"
 #include "decide.h"
 #include "ctl_cache.h"
+#include "hugeheap.h"
 
 /*
  * One file per policy path under $XDG_CACHE_HOME/bunri (else
@@ -137,64 +137,6 @@ cache_map(const char *file, size_t *len)
 	return m;
 }
 
-/*
- * Decoding a 50,000-flow model touches ~40 MB of fresh heap, and in a
- * virtual machine each 4 KiB page fault can cost 10 us: more than the
- * decoding itself.  So, once the cache is known good, the heap is grown
- * in one step to about what the model will need and that range is
- * marked for transparent huge pages (one fault per 2 MiB); malloc keeps
- * it (no trimming), and smaller blocks than 32 MiB come from it.  Only a
- * hint: without THP it is ordinary heap, and the RSS grows only where
- * touched.  Bigger arrays (mmapped by malloc) are unaffected.
- */
-#define HEAP_MAX	((size_t)1 << 30)
-
-/* AddressSanitizer has its own allocator: leave the heap alone. */
-#if defined(__SANITIZE_ADDRESS__)
-#define CACHE_PLAIN_HEAP	1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define CACHE_PLAIN_HEAP	1
-#endif
-#endif
-#define HUGE_SZ		((uintptr_t)2 * 1024 * 1024)
-
-static void	*anchor;
-
-static void
-heap_reserve(size_t want)
-{
-	uintptr_t lo, hi;
-	void *q;
-
-#ifdef CACHE_PLAIN_HEAP
-	(void)want;
-	return;
-#endif
-	if (want > HEAP_MAX)
-		want = HEAP_MAX;
-	if (mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024) == 0 ||
-	    mallopt(M_TRIM_THRESHOLD, (int)HEAP_MAX) == 0 ||
-	    mallopt(M_TOP_PAD, (int)want) == 0)
-		return;
-	/*
-	 * More than the heap's free top holds, so the heap grows by want
-	 * after it.  Kept (never touched past its header): the range after
-	 * it is the one marked.
-	 */
-	if (anchor != NULL || (q = malloc(2 * HUGE_SZ)) == NULL)
-		return;
-	anchor = q;
-	lo = ((uintptr_t)q + 2 * HUGE_SZ + HUGE_SZ - 1) & ~(HUGE_SZ - 1);
-	hi = (uintptr_t)sbrk(0);
-	(void)mallopt(M_TOP_PAD, 0);
-	/* Only if the block did come from the brk heap just below the break. */
-	if (hi != (uintptr_t)-1 && hi > lo + HUGE_SZ &&
-	    hi - lo <= want + 4 * HUGE_SZ)
-		(void)madvise((void *)lo, (hi - lo) & ~(HUGE_SZ - 1),
-		    MADV_HUGEPAGE);
-}
-
 static struct policy *
 cache_get(const char *path, time_t now)
 {
@@ -216,7 +158,8 @@ cache_get(const char *path, time_t now)
 	if (m.identlen == idlen && memcmp(m.ident, id, idlen) == 0 &&
 	    (int64_t)now >= m.valid_from && (int64_t)now < m.valid_until &&
 	    ctl_cache_files_same(path, &m)) {
-		heap_reserve(len * 5);
+		/* ~40 MB of model for 50,000 flows: see hugeheap.h */
+		hugeheap_reserve(len * 5);
 		/* recently used: the last to be pruned */
 		if ((p = pcache_decode(buf, len, &m)) != NULL)
 			(void)utimensat(AT_FDCWD, file, NULL, 0);
