@@ -1,5 +1,4 @@
 /* ctl_cache.c - bunrictl's compiled policy cache on disk: where it lives, when it is used, atomic writes. */
-#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 
@@ -18,6 +17,7 @@
 #include "conf.h"
 #include "conf_read.h"
 #include "decide.h"
+#include "bigalloc.h"
 #include "ctl_cache.h"
 #include "hugeheap.h"
 
@@ -109,14 +109,19 @@ out:
 }
 
 /*
- * The cache for `path`, mapped read-only; NULL unless it is a regular
- * file of ours that only we can write.
+ * The cache for `path`, read whole; NULL unless it is a regular file of
+ * ours that only we can write, read at the size it had when opened.  Not
+ * mapped: a file cut short by someone else while mapped kills the reader
+ * with SIGBUS, a short read is just a miss.  On huge pages (bigalloc.h),
+ * so the copy costs a handful of page faults, not one per 4 KiB.
  */
 static uint8_t *
-cache_map(const char *file, size_t *len)
+cache_read(const char *file, size_t *len)
 {
 	struct stat st;
-	void *m;
+	uint8_t *m;
+	size_t off = 0;
+	ssize_t n;
 	int fd;
 
 	fd = open(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
@@ -129,11 +134,24 @@ cache_map(const char *file, size_t *len)
 		close(fd);
 		return NULL;
 	}
-	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (m == MAP_FAILED)
+	if ((m = big_malloc((size_t)st.st_size)) == NULL) {
+		close(fd);
 		return NULL;
-	*len = (size_t)st.st_size;
+	}
+	while (off < (size_t)st.st_size) {
+		n = pread(fd, m + off, (size_t)st.st_size - off, (off_t)off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	close(fd);
+	if (off != (size_t)st.st_size) {
+		free(m);
+		return NULL;
+	}
+	*len = off;
 	return m;
 }
 
@@ -151,7 +169,7 @@ cache_get(const char *path, time_t now)
 	    (dir = cache_dir(false)) == NULL)
 		return NULL;
 	if ((file = cache_path(dir, path)) == NULL ||
-	    (buf = cache_map(file, &len)) == NULL)
+	    (buf = cache_read(file, &len)) == NULL)
 		goto out;
 	if (pcache_open(buf, len, &m) == -1)
 		goto out;
@@ -166,8 +184,7 @@ cache_get(const char *path, time_t now)
 	}
 	pcache_meta_free(&m);
 out:
-	if (buf != NULL)
-		munmap(buf, len);
+	free(buf);
 	free(file);
 	free(dir);
 	return p;
