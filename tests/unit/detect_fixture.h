@@ -1,4 +1,4 @@
-/* detect_fixture.h - the policy, event recorder and frame builders check_detect.c drives the engine with. */
+/* detect_fixture.h - the policy, event recorder and frame builders the check_detect*.c tests drive the engine with (helpers inline: not every file uses each). */
 #ifndef BUNRI_DETECT_FIXTURE_H
 #define BUNRI_DETECT_FIXTURE_H
 
@@ -113,7 +113,7 @@ teardown(void)
 	P = NULL;
 }
 
-static struct detect *
+static inline struct detect *
 engine(enum detect_mode mode)
 {
 	struct detect_opts o;
@@ -129,7 +129,7 @@ engine(enum detect_mode mode)
 }
 
 /* Ethernet + IPv4 + TCP/UDP (ports) or ICMP echo; returns the length. */
-static size_t
+static inline size_t
 frame4(uint8_t *b, const char *smac, const char *src, const char *dst,
     uint8_t proto, uint16_t sport, uint16_t dport)
 {
@@ -167,7 +167,7 @@ frame4(uint8_t *b, const char *smac, const char *src, const char *dst,
 	return 14 + 20 + l4;
 }
 
-static int
+static inline int
 feed(struct detect *d, const char *iface, time_t sec, long usec,
     const uint8_t *b, size_t n)
 {
@@ -178,7 +178,7 @@ feed(struct detect *d, const char *iface, time_t sec, long usec,
 }
 
 /* How many events of kind/sid; sid 0: any. */
-static size_t
+static inline size_t
 count(enum event_kind kind, enum sig sid)
 {
 	size_t i, n = 0;
@@ -189,7 +189,7 @@ count(enum event_kind kind, enum sig sid)
 	return n;
 }
 
-static const struct ev *
+static inline const struct ev *
 first(enum event_kind kind, enum sig sid)
 {
 	size_t i;
@@ -205,7 +205,7 @@ first(enum event_kind kind, enum sig sid)
  * part of the frame q (qn bytes, as frame4() built it; 28 bytes of it at
  * most, as a router quotes).  Returns the length.
  */
-static size_t
+static inline size_t
 frame4_icmp_err(uint8_t *b, const char *smac, const char *src,
     const char *dst, uint8_t type, uint8_t code, const uint8_t *q, size_t qn)
 {
@@ -221,7 +221,7 @@ frame4_icmp_err(uint8_t *b, const char *smac, const char *src,
 	return n;
 }
 
-static int
+static inline int
 feed_out(struct detect *d, const char *iface, time_t sec, long usec,
     const uint8_t *b, size_t n)
 {
