@@ -229,7 +229,12 @@ main(int argc, char *argv[])
 	if (optind != argc)
 		usage(0);
 
+	/* The table as found is read while the policy loads (nlwatch.h). */
+	if (!check_only)
+		(void)nlwatch_prefetch(&d.nw);
 	p = load_or_exit(d.conf);
+	if (p->gw.mode != MODE_ENFORCE)
+		nlwatch_close(&d.nw);	/* no watch: the read is not needed */
 	if (check_only) {
 		fprintf(stderr, "%s: valid\n", d.conf);
 		policy_free(p);

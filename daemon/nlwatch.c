@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,28 +54,80 @@ sock_open(void)
 	return s;
 }
 
+/*
+ * Our table as it was left (by the last bunrid, or by others since), and
+ * the generation it was read at.  -1 + errno.
+ */
+static int
+read_before(struct nlwatch *w)
+{
+	if ((w->dumpsock = sock_open()) == NULL ||
+	    getgen(w, &w->gen_before) == -1 ||
+	    tablefp_dump(w->dumpsock, &w->before) == -1)
+		return -1;
+	return 0;
+}
+
+static void *
+prefetch_main(void *arg)
+{
+	struct nlwatch *w = arg;
+
+	w->pre_rc = read_before(w) == -1 ? (errno != 0 ? errno : EIO) : 0;
+	return NULL;
+}
+
+int
+nlwatch_prefetch(struct nlwatch *w)
+{
+	sigset_t all, old;
+	int rc;
+
+	memset(w, 0, sizeof(*w));
+	w->ev.fd = -1;
+	/* A signal for the daemon's signalfd must never land in the thread. */
+	sigfillset(&all);
+	if (pthread_sigmask(SIG_SETMASK, &all, &old) != 0)
+		return -1;
+	rc = pthread_create(&w->pre, NULL, prefetch_main, w);
+	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0)
+		return -1;
+	w->pre_running = true;
+	return 0;
+}
+
+/* 0 when the thread read it all. */
+static int
+prefetch_join(struct nlwatch *w)
+{
+	if (!w->pre_running)
+		return -1;
+	(void)pthread_join(w->pre, NULL);
+	w->pre_running = false;
+	return w->pre_rc == 0 ? 0 : -1;
+}
+
 int
 nlwatch_open(struct nlwatch *w, struct loop *l)
 {
 	int sz = EV_RCVBUF;
 
-	memset(w, 0, sizeof(*w));
+	if (prefetch_join(w) == -1) {
+		/* not prefetched, or it failed: read now (errno says why) */
+		nlwatch_close(w);
+		memset(w, 0, sizeof(*w));
+		w->ev.fd = -1;
+		if (read_before(w) == -1)
+			goto fail;
+	}
 	w->loop = l;
-	w->ev.fd = -1;
-	if ((w->dumpsock = sock_open()) == NULL ||
-	    (w->evsock = sock_open()) == NULL)
+	if ((w->evsock = sock_open()) == NULL)
 		goto fail;
 	if (setsockopt(mnl_socket_get_fd(w->evsock), SOL_SOCKET,
 	    SO_RCVBUFFORCE, &sz, sizeof(sz)) == -1)
 		setsockopt(mnl_socket_get_fd(w->evsock), SOL_SOCKET, SO_RCVBUF,
 		    &sz, sizeof(sz));
-	/*
-	 * Our table as it was left (by the last bunrid, or by others since),
-	 * and the generation it was read at.
-	 */
-	if (getgen(w, &w->gen_before) == -1 ||
-	    tablefp_dump(w->dumpsock, &w->before) == -1)
-		goto fail;
 	return 0;
 fail:
 	nlwatch_close(w);
@@ -86,6 +139,7 @@ nlwatch_close(struct nlwatch *w)
 {
 	int saved = errno;
 
+	(void)prefetch_join(w);
 	if (w->ev.fd != -1 && w->started)
 		loop_del(w->loop, &w->ev);
 	w->ev.fd = -1;
