@@ -34,6 +34,7 @@ struct capture_if {
 	bool		 both;		/* span port or no zone's: both ways */
 	pcap_t		*p;
 	int		 linktype;	/* pcap_datalink() */
+	int		 ring;		/* 3: TPACKET_V3, 2: V2; 0: unknown */
 	struct source	 src;
 	uint64_t	 packets;	/* handed on */
 	struct capstats	 drops;		/* kernel and interface, across wraps */
@@ -57,8 +58,11 @@ struct capture {
 	void		*arg;
 };
 
+#define CAPTURE_RINGS	4	/* unknown, TPACKET_V1, V2, V3 */
+
 struct capture_totals {
 	uint64_t	 packets, drops, ifdrops;
+	size_t		 rings[CAPTURE_RINGS];	/* open now, by ring (ci->ring) */
 };
 
 /*
@@ -78,5 +82,6 @@ bool	 capture_same(const struct capture *, const struct policy *);
  */
 uint64_t capture_poll_stats(struct capture *);
 void	 capture_totals(const struct capture *, struct capture_totals *);
+
 
 #endif

@@ -238,6 +238,13 @@ print_monitor(const struct monitor *m, FILE *out)
 	    (unsigned long long)ct.packets,
 	    (unsigned long long)(ct.drops + ct.ifdrops),
 	    (unsigned long long)ct.drops, (unsigned long long)ct.ifdrops);
+	fputs("capture rings:", out);
+	for (i = CAPTURE_RINGS - 1; i >= 0; i--)
+		if (ct.rings[i] > 0)
+			fprintf(out, " %zu %s", ct.rings[i], i == 0 ? "unknown" :
+			    i == 1 ? "TPACKET_V1" : i == 2 ? "TPACKET_V2" :
+			    "TPACKET_V3");
+	fputs(" (immediate delivery, merged in time order)\n", out);
 	fprintf(out, "detection: %llu flows, %llu disallowed, %llu alerts\n",
 	    (unsigned long long)(st.flows + m->prev.flows),
 	    (unsigned long long)(st.disallowed + m->prev.disallowed),

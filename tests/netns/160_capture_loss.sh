@@ -38,6 +38,11 @@ status_drops() {
 set -- $(status_drops)
 [ $# = 3 ] || { cat "$LAB_DIR/status" >&2; fail "status has no 'monitoring: ... N dropped (kernel K, interface I)' line"; }
 [ "$1" = 0 ] || fail "drops before the burst: $1"
+# status names the ring of every handle: immediate delivery, so TPACKET_V2
+# (capture.c says why not V3), one per handle of the monitoring line.
+nh=$(sed -n 's/^monitoring: \([0-9]*\) capture.*/\1/p' "$LAB_DIR/status")
+grep -qx "capture rings: $nh TPACKET_V2 (immediate delivery, merged in time order)" "$LAB_DIR/status" ||
+    { cat "$LAB_DIR/status" >&2; fail "status does not say all $nh capture handles are on TPACKET_V2 rings"; }
 [ "$(apy count "$EVE" alert.signature_id=10)" = 0 ] || fail "a capture-loss alert before the burst"
 
 rx0=$(in_ns "$GW" cat /sys/class/net/lg0/statistics/rx_packets) || fail "lg0 rx counter"
