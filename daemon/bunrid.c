@@ -300,6 +300,7 @@ main(int argc, char *argv[])
 			fatalx("cannot watch nftables; table inet bunri stays in"
 			    " the kernel");
 		d.enf.applied = nlwatch_applied;
+		d.enf.batch = nlwatch_batch;
 		d.enf.applied_arg = &d.nw;
 	} else if (basetable_remove() == 1)
 		log_info("monitor mode: removed the boot-time table inet %s;"

@@ -138,6 +138,8 @@ apply(struct enforce *e, const struct policy *p, const bool *iso, time_t now)
 	}
 	t1 = ms_now();
 	nftnl_table_set_u32(out.table, NFTNL_TABLE_FLAGS, e->table_flags);
+	if (e->batch != NULL)
+		e->batch(e->applied_arg, true, false);
 	if (nl_replace_table(e->nl, &out, &ne) == -1 && ne.table_flags &&
 	    e->table_flags != 0) {
 		/*
@@ -152,6 +154,8 @@ apply(struct enforce *e, const struct policy *p, const bool *iso, time_t now)
 		if (nl_replace_table(e->nl, &out, &ne) == 0)
 			ne.code = 0;
 	}
+	if (e->batch != NULL)
+		e->batch(e->applied_arg, false, ne.code == 0);
 	if (ne.code != 0) {
 		log_warnx("nftables refused the ruleset, nothing was changed: %s",
 		    ne.msg);

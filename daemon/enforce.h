@@ -46,6 +46,13 @@ struct enforce {
 	void		(*applied)(void *arg, const struct policy *);
 	void		*applied_arg;
 	/*
+	 * Called (arg: applied_arg) just before each batch that replaces
+	 * the table (begin true) and just after it (begin false; committed:
+	 * the kernel applied it): the tamper watch does not listen to our
+	 * own batch.
+	 */
+	void		(*batch)(void *arg, bool begin, bool committed);
+	/*
 	 * Called with every new policy before it is applied (reload, apply,
 	 * rollback): adds the temporary exceptions (allow.h).  -1: out of
 	 * memory, the new policy is refused.

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <sys/epoll.h>
+#include <sys/timerfd.h>
 
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
@@ -85,6 +86,7 @@ nlwatch_prefetch(struct nlwatch *w)
 
 	memset(w, 0, sizeof(*w));
 	w->ev.fd = -1;
+	w->redo.fd = -1;
 	/* A signal for the daemon's signalfd must never land in the thread. */
 	sigfillset(&all);
 	if (pthread_sigmask(SIG_SETMASK, &all, &old) != 0)
@@ -118,6 +120,7 @@ nlwatch_open(struct nlwatch *w, struct loop *l)
 		nlwatch_close(w);
 		memset(w, 0, sizeof(*w));
 		w->ev.fd = -1;
+		w->redo.fd = -1;
 		if (read_before(w) == -1)
 			goto fail;
 	}
@@ -143,6 +146,8 @@ nlwatch_close(struct nlwatch *w)
 	if (w->ev.fd != -1 && w->started)
 		loop_del(w->loop, &w->ev);
 	w->ev.fd = -1;
+	if (w->redo.fd != -1)
+		loop_close_source(w->loop, &w->redo);
 	w->started = false;
 	if (w->evsock != NULL)
 		mnl_socket_close(w->evsock);
@@ -292,6 +297,59 @@ tamper(struct nlwatch *w, const char *what, bool restored)
 		    "; restored" : "");
 }
 
+/* The timer of nlwatch_batch: another program committed during ours. */
+static void
+redo_ready(struct source *s, uint32_t events)
+{
+	struct nlwatch *w = s->arg;
+	uint64_t n;
+
+	(void)events;
+	if (read(s->fd, &n, sizeof(n)) != (ssize_t)sizeof(n))
+		return;
+	log_info("nftables changed by another program during our apply;"
+	    " applying table inet %s again", NFTC_TABLE);
+	if (enforce_apply(w->enf, time(NULL)) == -1)
+		log_warnx("applying table inet %s again failed", NFTC_TABLE);
+}
+
+void
+nlwatch_batch(void *arg, bool begin, bool committed)
+{
+	static const struct itimerspec soon = { .it_value = { 0, 1000000 } };
+	struct nlwatch *w = arg;
+	int grp = NFNLGRP_NFTABLES;
+	uint32_t gen;
+
+	if (!w->started || w->redo.fd == -1)
+		return;
+	if (begin) {
+		if (getgen(w, &w->gen_paused) == -1 ||
+		    mnl_socket_setsockopt(w->evsock, NETLINK_DROP_MEMBERSHIP,
+		    &grp, sizeof(grp)) == -1) {
+			log_warn("leaving nftables events for our batch");
+			return;		/* then heard, as before */
+		}
+		w->paused = true;
+		return;
+	}
+	if (!w->paused)
+		return;
+	w->paused = false;
+	if (w->test_unheard_ms > 0)
+		(void)usleep(w->test_unheard_ms * 1000);
+	if (mnl_socket_setsockopt(w->evsock, NETLINK_ADD_MEMBERSHIP, &grp,
+	    sizeof(grp)) == -1) {
+		log_warn("joining nftables events again: changes by other"
+		    " programs are no longer seen");
+		return;
+	}
+	/* Only our commit (or none, if ours failed) in between? */
+	if (getgen(w, &gen) == -1 ||
+	    gen - w->gen_paused != (committed ? 1u : 0u))
+		(void)timerfd_settime(w->redo.fd, 0, &soon, NULL);
+}
+
 int
 nlwatch_start(struct nlwatch *w, struct enforce *e, const struct policy *p,
     nlwatch_tamper_fn fn, void *arg)
@@ -302,6 +360,13 @@ nlwatch_start(struct nlwatch *w, struct enforce *e, const struct policy *p,
 	w->enf = e;
 	w->tamper = fn;
 	w->arg = arg;
+	/*
+	 * Tests only: stay out of the event group this long after each of
+	 * our batches, so that another program's commit falls in the gap.
+	 */
+	if (getenv("BUNRID_TEST_UNHEARD_MS") != NULL)
+		w->test_unheard_ms = (unsigned)strtoul(
+		    getenv("BUNRID_TEST_UNHEARD_MS"), NULL, 10) % 10000;
 	if (p->gw.state_dir != NULL && asprintf(&w->state_path,
 	    "%s/table.state", p->gw.state_dir) == -1) {
 		w->state_path = NULL;
@@ -332,6 +397,10 @@ nlwatch_start(struct nlwatch *w, struct enforce *e, const struct policy *p,
 		w->ev.fd = -1;
 		return -1;
 	}
+	/* Without it our batches are heard, as before (nlwatch_batch). */
+	if (loop_add_timer(w->loop, &w->redo, CLOCK_MONOTONIC, NULL,
+	    redo_ready, w) == -1)
+		log_warn("nlwatch: timer; bunrid's own batches are heard");
 	w->started = true;
 	return 0;
 }

@@ -56,6 +56,11 @@ struct nlwatch {
 	uint64_t		 ntampered;	/* restores done (status) */
 	uint64_t		 nforeign;	/* foreign base chains seen (status) */
 	uint64_t		 nlost;		/* ENOBUFS fallbacks (status) */
+	/* our own batches (nlwatch_batch) */
+	bool			 paused;	/* out of the event group */
+	uint32_t		 gen_paused;	/* the generation then */
+	unsigned		 test_unheard_ms; /* tests: widen the gap */
+	struct source		 redo;		/* apply again, soon (timerfd) */
 	/* nlwatch_prefetch's thread */
 	pthread_t		 pre;
 	bool			 pre_running;
@@ -95,6 +100,18 @@ int	 nlwatch_start(struct nlwatch *, struct enforce *, const struct policy *,
  * policy in state_dir/table.state.
  */
 void	 nlwatch_verify(struct nlwatch *, const struct policy *);
+/*
+ * enforce's batch hook (arg: the nlwatch): bunrid's own batches are not
+ * listened to.  The kernel builds an event for every element and counter
+ * of a batch for each listener, and we read them all back: a reload of
+ * 100,000 flows took 10.9 s so, 0.9 s without.  Before the batch the
+ * generation is noted and the event group left; after it, joined again.
+ * If the generation moved by more than our own commit meanwhile, another
+ * program committed unheard, and the table is applied again soon, heard
+ * this time (as at start).  A base chain another program added in that
+ * window is not reported.
+ */
+void	 nlwatch_batch(void *nlwatch, bool begin, bool committed);
 /* Every apply of bunrid's own (enforce's applied hook; arg: the nlwatch): the new reference. */
 void	 nlwatch_applied(void *nlwatch, const struct policy *);
 void	 nlwatch_close(struct nlwatch *);

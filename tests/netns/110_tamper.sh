@@ -138,4 +138,34 @@ cmp -s "$LAB_DIR/canon.now" "$LAB_DIR/ref" || fail "the foreign chain changed ou
 kill -0 "$BUNRID_PID" || fail "bunrid died"
 say "ok: foreign base chain ip other fw (forward) reported and left alone"
 bunrid_stop
+
+# --- Part 3: a change made while bunrid's own batch is not listened to ---
+# bunrid leaves the event group for its own batches (nlwatch_batch); the
+# test knob keeps it out 3 s after each.  An accept rule inserted 1 s
+# after a SIGHUP, inside that gap (the small policy is in the kernel well
+# before), earns no event: the generation, moved by more than the
+# reload's one commit, must make bunrid apply its table again once the
+# gap is over, and the rule is gone.
+in_ns "$GW" nft delete table ip other
+in_ns "$GW" nft delete table inet bunri 2>/dev/null
+BUNRID_TABLE_FLAGS=0 BUNRID_TEST_UNHEARD_MS=3000 bunrid_start "$LAB_DIR/bunri.conf" ||
+    fail "bunrid (no flags, unheard gap) did not start"
+export -n BUNRID_TABLE_FLAGS BUNRID_TEST_UNHEARD_MS
+sleep 0.5
+gw_canon --no-flags >"$LAB_DIR/ref"
+kill -HUP "$BUNRID_PID"
+sleep 1
+grep -q "^reloaded " "$LAB_DIR/bunrid.log" && fail "the reload ended before the gap (test knob not honoured)"
+in_ns "$GW" nft insert rule inet bunri forward accept || fail "could not insert the rule in the gap"
+i=0
+until grep -q "^reloaded " "$LAB_DIR/bunrid.log"; do
+	[ $i -lt 100 ] || fail "the reload did not end within 5 s of the insert"
+	sleep 0.05; i=$((i + 1))
+done
+ms=$(wait_canon "$LAB_DIR/ref") || fail "a rule inserted while bunrid's batch was unheard stayed"
+grep -q "applying table inet bunri again" "$LAB_DIR/bunrid.log" ||
+    fail "bunrid did not say it applied its table again"
+kill -0 "$BUNRID_PID" || fail "bunrid died"
+say "ok: a change in the unheard gap after a reload was undone ($ms ms after the gap)"
+bunrid_stop
 say "ok"
