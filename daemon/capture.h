@@ -83,5 +83,4 @@ bool	 capture_same(const struct capture *, const struct policy *);
 uint64_t capture_poll_stats(struct capture *);
 void	 capture_totals(const struct capture *, struct capture_totals *);
 
-
 #endif

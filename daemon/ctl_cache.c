@@ -14,11 +14,11 @@
 
 #include <openssl/evp.h>
 
+#include "bigalloc.h"
 #include "conf.h"
 #include "conf_read.h"
-#include "decide.h"
-#include "bigalloc.h"
 #include "ctl_cache.h"
+#include "decide.h"
 #include "hugeheap.h"
 
 /*

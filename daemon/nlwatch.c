@@ -69,6 +69,15 @@ read_before(struct nlwatch *w)
 	return 0;
 }
 
+/* Nothing open, nothing read: what nlwatch_close() leaves, too. */
+static void
+reset(struct nlwatch *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->ev.fd = -1;
+	w->redo.fd = -1;
+}
+
 static void *
 prefetch_main(void *arg)
 {
@@ -84,9 +93,7 @@ nlwatch_prefetch(struct nlwatch *w)
 	sigset_t all, old;
 	int rc;
 
-	memset(w, 0, sizeof(*w));
-	w->ev.fd = -1;
-	w->redo.fd = -1;
+	reset(w);
 	/* A signal for the daemon's signalfd must never land in the thread. */
 	sigfillset(&all);
 	if (pthread_sigmask(SIG_SETMASK, &all, &old) != 0)
@@ -118,9 +125,7 @@ nlwatch_open(struct nlwatch *w, struct loop *l)
 	if (prefetch_join(w) == -1) {
 		/* not prefetched, or it failed: read now (errno says why) */
 		nlwatch_close(w);
-		memset(w, 0, sizeof(*w));
-		w->ev.fd = -1;
-		w->redo.fd = -1;
+		reset(w);
 		if (read_before(w) == -1)
 			goto fail;
 	}
@@ -143,10 +148,11 @@ nlwatch_close(struct nlwatch *w)
 	int saved = errno;
 
 	(void)prefetch_join(w);
+	/* Both sources exist only once started (a zeroed w holds fd 0). */
 	if (w->ev.fd != -1 && w->started)
 		loop_del(w->loop, &w->ev);
 	w->ev.fd = -1;
-	if (w->redo.fd != -1)
+	if (w->started)
 		loop_close_source(w->loop, &w->redo);
 	w->started = false;
 	if (w->evsock != NULL)

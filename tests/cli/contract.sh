@@ -119,6 +119,14 @@ done
 n=$((n + 1))
 "$D" -x >"$tmp/out" 2>"$tmp/err"; rc=$?
 want=1 opat="" epat="^usage: bunrid "; chk "(bunrid) -x"
+# -n checks a policy and touches nothing; a monitor-mode one too (it once
+# crashed there, closing an nftables watch that was never opened)
+sed 's/mode = "enforce"/mode = "monitor"/' "$CONF" >"$tmp/monitor.conf"
+for c in "$CONF" "$tmp/monitor.conf"; do
+	n=$((n + 1))
+	"$D" -n -c "$c" >"$tmp/out" 2>"$tmp/err"; rc=$?
+	want=0 opat="" epat=": valid$"; chk "(bunrid) -n -c $(basename "$c")"
+done
 
 echo "contract.sh: $n cases, $fail failed"
 [ $fail -eq 0 ]
